@@ -1,0 +1,1 @@
+"""Minds of gentown: personas, memory, cognition, the narrator and the LLM gateway."""

@@ -1,0 +1,1 @@
+"""The LLM boundary: the only place that talks to language models (through litellm)."""

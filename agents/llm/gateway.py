@@ -1,0 +1,294 @@
+"""The LLM gateway: the one call shape of every cognitive step.
+
+A call names a prompt template, gives typed inputs and an output pydantic type, and gets back a
+validated instance of that type, or a typed :class:`~agents.llm.errors.LLMError` after bounded
+retries. The caller chooses a fallback and records it; nothing is swallowed here.
+
+The gateway owns the response cache, the run's concurrency bound, backoff on rate limits and
+server errors, the token/cost budget, and the accounting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from agents.llm.accounting import CallRecord, Ledger
+from agents.llm.backend import Completion, CompletionBackend, CompletionRequest
+from agents.llm.cache import CachedReply, ResponseCache, request_key
+from agents.llm.errors import (
+    BackendError,
+    FailureKind,
+    LLMBudgetExceeded,
+    LLMError,
+    LLMOutputError,
+    LLMProviderError,
+)
+from agents.llm.secrets import redact
+from agents.llm.settings import LLMSettings
+from agents.llm.structured import (
+    extract_json,
+    response_format_for,
+    schema_instruction,
+)
+from agents.llm.templates import PromptLibrary
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class LLMGateway:
+    """Runs typed LLM calls with validation, retries, caching, a concurrency bound and a budget.
+
+    Args:
+        settings: Which model and how to call it.
+        backend: Sends requests (the litellm backend, or a test double).
+        prompts: The prompt templates.
+        ledger: Where calls are accounted; one per run.
+        cache: The response cache, or None to always call the model.
+        sleep: The coroutine used to wait between retries (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        backend: CompletionBackend,
+        prompts: PromptLibrary,
+        ledger: Ledger,
+        cache: ResponseCache | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.prompts = prompts
+        self.ledger = ledger
+        self.cache = cache if settings.cache else None
+        self._sleep = sleep
+        self._jitter = random.Random(0)  # backoff jitter only; never touches simulation state
+        self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self._use_schema = settings.structured_output == "json_schema" or (
+            settings.structured_output == "auto" and backend.supports_json_schema(settings.model)
+        )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop not in self._semaphores:
+            self._semaphores[loop] = asyncio.Semaphore(self.settings.concurrency)
+        return self._semaphores[loop]
+
+    def budget_left(self) -> bool:
+        """Whether the run's token and cost budgets still allow a call."""
+        s, total = self.settings, self.ledger.total
+        if s.max_run_tokens is not None and total.tokens >= s.max_run_tokens:
+            return False
+        return not (s.max_run_cost_usd is not None and total.cost_usd >= s.max_run_cost_usd)
+
+    async def call(
+        self,
+        *,
+        step: str,
+        template: str,
+        inputs: Mapping[str, Any],
+        output: type[T],
+        agent: str | None = None,
+        seed: int | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+    ) -> T:
+        """Asks the model for one typed reply.
+
+        Args:
+            step: The cognitive step, for accounting (``"plan_day"``, ``"converse"``...).
+            template: The prompt template's name.
+            inputs: Variables for the template.
+            output: The pydantic type the reply must validate against.
+            agent: The agent on whose behalf the call is made, for accounting.
+            seed: Sampling seed, passed to backends that take one.
+            temperature: Overrides the settings' temperature for this call.
+            max_tokens: Overrides the settings' completion limit for this call.
+
+        Returns:
+            The validated reply.
+
+        Raises:
+            LLMBudgetExceeded: The run's budget is spent; no call was made.
+            LLMOutputError: The reply did not validate after the allowed retries.
+            LLMProviderError: The provider failed permanently or past the retry bound.
+        """
+        if not self.budget_left():
+            self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, FailureKind.BUDGET)
+            raise LLMBudgetExceeded("the run's LLM budget is spent", step=step)
+        messages = self.prompts.render(template, inputs)
+        messages[-1]["content"] += "\n\n" + schema_instruction(output)
+        request = CompletionRequest(
+            model=self.settings.model,
+            messages=messages,
+            temperature=self.settings.temperature if temperature is None else temperature,
+            max_tokens=max_tokens or self.settings.max_tokens,
+            timeout_s=self.settings.timeout_s,
+            seed=seed,
+            response_format=response_format_for(output) if self._use_schema else None,
+            api_base=self.settings.api_base,
+            api_key_env=self.settings.api_key_env,
+        )
+        key = request_key(request.model, messages, self._cache_params(request, output))
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            try:
+                value = output.model_validate_json(extract_json(hit.text))
+            except ValidationError:
+                logger.warning("cached reply for %s no longer validates; calling the model", step)
+            else:
+                self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, None, cache_hit=True)
+                return value
+        return await self._call_with_retries(request, output, key, agent, step)
+
+    def call_sync(self, **kwargs: Any) -> BaseModel:
+        """Runs :meth:`call` to completion from synchronous code (no running event loop)."""
+        return asyncio.run(self.call(**kwargs))
+
+    @staticmethod
+    def _cache_params(request: CompletionRequest, output: type[BaseModel]) -> dict[str, Any]:
+        return {
+            "temperature": request.temperature,
+            "max_tokens": request.max_tokens,
+            "seed": request.seed,
+            "schema": output.model_json_schema(),
+            "api_base": request.api_base,
+        }
+
+    async def _call_with_retries(
+        self,
+        request: CompletionRequest,
+        output: type[T],
+        key: str,
+        agent: str | None,
+        step: str,
+    ) -> T:
+        messages = list(request.messages)
+        retries = 0
+        started = time.perf_counter()
+        prompt_tokens = completion_tokens = 0
+        cost = 0.0
+        for attempt in range(self.settings.output_retries + 1):
+            attempt_request = replace(request, messages=messages)
+            try:
+                completion, transient_retries = await self._send(attempt_request, step)
+            except LLMError as exc:
+                latency = time.perf_counter() - started
+                self._account_usage(
+                    agent, step, prompt_tokens, completion_tokens, cost, latency, retries, exc.kind
+                )
+                raise
+            retries += transient_retries
+            prompt_tokens += completion.prompt_tokens
+            completion_tokens += completion.completion_tokens
+            cost += completion.cost_usd
+            try:
+                value = output.model_validate_json(extract_json(completion.text))
+            except ValidationError as exc:
+                problem = _short_validation_error(exc)
+                logger.info("invalid %s output (attempt %d): %s", step, attempt + 1, problem)
+                if attempt == self.settings.output_retries:
+                    latency = time.perf_counter() - started
+                    self._account_usage(
+                        agent,
+                        step,
+                        prompt_tokens,
+                        completion_tokens,
+                        cost,
+                        latency,
+                        retries,
+                        FailureKind.INVALID_OUTPUT,
+                    )
+                    raise LLMOutputError(
+                        redact(f"{step}: reply did not match {output.__name__}: {problem}"),
+                        step=step,
+                    ) from None
+                retries += 1
+                messages = [
+                    *request.messages,
+                    {"role": "assistant", "content": completion.text[:2000]},
+                    {
+                        "role": "user",
+                        "content": f"That reply was invalid: {problem}. "
+                        "Reply again with one corrected JSON object only.",
+                    },
+                ]
+                continue
+            latency = time.perf_counter() - started
+            self._account_usage(
+                agent, step, prompt_tokens, completion_tokens, cost, latency, retries, None
+            )
+            if self.cache is not None:
+                self.cache.put(
+                    key,
+                    CachedReply(
+                        text=value.model_dump_json(),
+                        prompt_tokens=prompt_tokens,
+                        completion_tokens=completion_tokens,
+                    ),
+                )
+            return value
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    async def _send(self, request: CompletionRequest, step: str) -> tuple[Completion, int]:
+        """Sends a request under the concurrency bound, retrying transient failures."""
+        for attempt in range(self.settings.transient_retries + 1):
+            try:
+                async with self._semaphore():
+                    return await self.backend.complete(request), attempt
+            except BackendError as exc:
+                message = redact(str(exc))
+                if not exc.transient or attempt == self.settings.transient_retries:
+                    raise LLMProviderError(f"{step}: {message}", step=step, kind=exc.kind) from None
+                delay = min(
+                    self.settings.backoff_max_s,
+                    self.settings.backoff_base_s * 2**attempt,
+                ) * (0.5 + self._jitter.random() / 2)
+                logger.info("%s: %s; retrying in %.2f s", step, message, delay)
+                await self._sleep(delay)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _account_usage(
+        self,
+        agent: str | None,
+        step: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        cost: float,
+        latency: float,
+        retries: int,
+        failure: FailureKind | None,
+        cache_hit: bool = False,
+    ) -> None:
+        self.ledger.record(
+            CallRecord(
+                agent=agent,
+                step=step,
+                model=self.settings.model,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                cost_usd=cost,
+                latency_s=latency,
+                cache_hit=cache_hit,
+                retries=retries,
+                failure=failure.value if failure else None,
+            )
+        )
+
+
+def _short_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "(root)"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)

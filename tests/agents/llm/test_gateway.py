@@ -1,0 +1,253 @@
+import asyncio
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel, Field
+
+from agents.llm.accounting import Ledger
+from agents.llm.cache import ResponseCache
+from agents.llm.errors import (
+    BackendError,
+    FailureKind,
+    LLMBudgetExceeded,
+    LLMOutputError,
+    LLMProviderError,
+)
+from agents.llm.gateway import LLMGateway
+from agents.llm.settings import LLMSettings
+from agents.llm.templates import PromptLibrary
+from tests.doubles.llm import ScriptedBackend
+
+
+class Mood(BaseModel):
+    mood: str = Field(pattern="^(happy|sad)$")
+    reason: str = Field(max_length=60)
+
+
+@pytest.fixture
+def prompts(tmp_path: Path) -> PromptLibrary:
+    (tmp_path / "mood.j2").write_text(
+        "{% block system %}You are {{ name }}.{% endblock %}"
+        "{% block user %}How do you feel about {{ topic }}?{% endblock %}"
+    )
+    return PromptLibrary(tmp_path)
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+def make_gateway(prompts, backend, tmp_path=None, sleep=None, **settings):
+    cache = ResponseCache(tmp_path / "cache.sqlite") if tmp_path is not None else None
+    return LLMGateway(
+        LLMSettings(model="scripted/test", cache=cache is not None, **settings),
+        backend,
+        prompts,
+        Ledger(),
+        cache=cache,
+        sleep=sleep or Sleeps(),
+    )
+
+
+def ask(gateway, **kwargs):
+    return asyncio.run(
+        gateway.call(
+            step="feel",
+            template="mood",
+            inputs={"name": "Ada", "topic": "rain"},
+            output=Mood,
+            agent="Ada",
+            **kwargs,
+        )
+    )
+
+
+GOOD = '{"mood": "happy", "reason": "rain smells nice"}'
+
+
+def test_success_renders_template_and_validates(prompts):
+    backend = ScriptedBackend([GOOD])
+    gateway = make_gateway(prompts, backend)
+    assert ask(gateway) == Mood(mood="happy", reason="rain smells nice")
+    request = backend.requests[0]
+    assert request.messages[0] == {"role": "system", "content": "You are Ada."}
+    assert request.messages[1]["content"].startswith("How do you feel about rain?")
+    assert request.response_format["json_schema"]["schema"]["required"] == ["mood", "reason"]
+
+
+def test_reply_with_prose_and_fences_is_extracted(prompts):
+    backend = ScriptedBackend([f"Sure! Here it is:\n```json\n{GOOD}\n```\nanything else?"])
+    assert ask(make_gateway(prompts, backend)).mood == "happy"
+
+
+def test_without_schema_support_no_response_format_is_sent(prompts):
+    backend = ScriptedBackend([GOOD], schema_support=False)
+    ask(make_gateway(prompts, backend))
+    assert backend.requests[0].response_format is None
+    assert "JSON schema" in backend.requests[0].messages[-1]["content"]
+
+
+def test_invalid_output_is_retried_with_the_validation_error(prompts):
+    backend = ScriptedBackend(['{"mood": "furious", "reason": "x"}', GOOD])
+    gateway = make_gateway(prompts, backend)
+    assert ask(gateway).mood == "happy"
+    retry_prompt = backend.requests[1].messages[-1]["content"]
+    assert "invalid" in retry_prompt and "mood" in retry_prompt
+    assert backend.requests[1].messages[-2]["role"] == "assistant"
+    assert gateway.ledger.total.retries == 1
+    assert gateway.ledger.total.failures == {}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "not json at all", '{"mood": "happy"', '{"mood": "happy", "reason": 5}', "[1, 2]"],
+)
+def test_persistently_invalid_output_raises_typed_error(prompts, bad):
+    backend = ScriptedBackend([bad])
+    gateway = make_gateway(prompts, backend, output_retries=2)
+    with pytest.raises(LLMOutputError) as info:
+        ask(gateway)
+    assert info.value.kind == FailureKind.INVALID_OUTPUT
+    assert info.value.step == "feel"
+    assert len(backend.requests) == 3
+    assert gateway.ledger.total.failures == {"invalid_output": 1}
+    assert gateway.ledger.by_agent["Ada"].calls == 1
+
+
+def test_transient_provider_errors_back_off_then_succeed(prompts):
+    rate_limited = BackendError("429 slow down", kind=FailureKind.RATE_LIMIT, transient=True)
+    backend = ScriptedBackend([rate_limited, rate_limited, GOOD])
+    sleeps = Sleeps()
+    gateway = make_gateway(prompts, backend, sleep=sleeps, backoff_base_s=1.0)
+    assert ask(gateway).mood == "happy"
+    assert len(sleeps.delays) == 2
+    assert 0.5 <= sleeps.delays[0] <= 1.0 and 1.0 <= sleeps.delays[1] <= 2.0
+    assert gateway.ledger.total.retries == 2
+
+
+def test_transient_errors_past_the_bound_raise_provider_error(prompts):
+    timeout = BackendError("no reply", kind=FailureKind.TIMEOUT, transient=True)
+    backend = ScriptedBackend([timeout])
+    gateway = make_gateway(prompts, backend, transient_retries=3)
+    with pytest.raises(LLMProviderError) as info:
+        ask(gateway)
+    assert info.value.kind == FailureKind.TIMEOUT
+    assert len(backend.requests) == 4
+    assert gateway.ledger.total.failures == {"timeout": 1}
+
+
+def test_permanent_provider_error_is_not_retried(prompts):
+    denied = BackendError("401 bad key", kind=FailureKind.PROVIDER, transient=False)
+    backend = ScriptedBackend([denied, GOOD])
+    with pytest.raises(LLMProviderError):
+        ask(make_gateway(prompts, backend))
+    assert len(backend.requests) == 1
+
+
+def test_cache_hit_makes_no_call_and_gives_identical_output(prompts, tmp_path):
+    backend = ScriptedBackend(lambda request: GOOD)
+    first = make_gateway(prompts, backend, tmp_path)
+    a = ask(first, seed=7)
+    first.cache.close()
+    # A new gateway over the same cache file: a rerun of the same run.
+    second = make_gateway(prompts, ScriptedBackend(["must not be called"]), tmp_path)
+    b = ask(second, seed=7)
+    assert a == b
+    assert second.backend.requests == []
+    assert second.ledger.total.cache_hits == 1
+    assert second.ledger.total.tokens == 0
+    # A different seed is a different request: the double is called and its reply is invalid.
+    with pytest.raises(LLMOutputError):
+        ask(second, seed=8)
+
+
+def test_invalid_replies_are_not_cached(prompts, tmp_path):
+    backend = ScriptedBackend(["nope"])
+    gateway = make_gateway(prompts, backend, tmp_path, output_retries=0)
+    with pytest.raises(LLMOutputError):
+        ask(gateway)
+    assert len(gateway.cache) == 0
+
+
+def test_accounting_totals_by_agent_and_step(prompts):
+    backend = ScriptedBackend([GOOD])
+    gateway = make_gateway(prompts, backend)
+
+    async def many():
+        for agent in ("Ada", "Bo", "Bo"):
+            await gateway.call(
+                step="feel",
+                template="mood",
+                inputs={"name": agent, "topic": "tea"},
+                output=Mood,
+                agent=agent,
+            )
+
+    asyncio.run(many())
+    summary = gateway.ledger.summary()
+    assert summary["total"]["calls"] == 3
+    assert summary["by_agent"]["Bo"]["calls"] == 2
+    assert summary["by_step"]["feel"]["calls"] == 3
+    per_call = backend.requests[0]
+    expected_prompt = sum(len(m["content"].split()) for m in per_call.messages)
+    assert summary["by_agent"]["Ada"]["prompt_tokens"] == expected_prompt
+    assert summary["total"]["completion_tokens"] == 3 * len(GOOD.split())
+    assert len(gateway.ledger.drain()) == 3 and gateway.ledger.drain() == []
+
+
+def test_budget_stops_calls_cleanly(prompts):
+    backend = ScriptedBackend([GOOD])
+    gateway = make_gateway(prompts, backend, max_run_tokens=10)
+    ask(gateway)
+    assert gateway.ledger.total.tokens > 10
+    with pytest.raises(LLMBudgetExceeded):
+        ask(gateway)
+    assert len(backend.requests) == 1
+    assert gateway.ledger.total.failures == {"budget": 1}
+
+
+def test_concurrency_is_bounded_and_calls_overlap(prompts):
+    in_flight = 0
+    peak = 0
+
+    class Probe(ScriptedBackend):
+        async def complete(self, request):
+            nonlocal in_flight, peak
+            in_flight += 1
+            peak = max(peak, in_flight)
+            try:
+                return await super().complete(request)
+            finally:
+                in_flight -= 1
+
+    gateway = make_gateway(prompts, Probe([GOOD], latency_s=0.02), concurrency=3)
+
+    async def many():
+        await asyncio.gather(
+            *(
+                gateway.call(
+                    step="feel", template="mood", inputs={"name": "A", "topic": str(i)}, output=Mood
+                )
+                for i in range(10)
+            )
+        )
+
+    asyncio.run(many())
+    assert peak == 3
+
+
+def test_secrets_never_appear_in_errors_or_ledger(prompts, monkeypatch):
+    secret = "sk-test-THIS-IS-A-SECRET-1234567890"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    leak = BackendError(f"401 invalid key {secret}", kind=FailureKind.PROVIDER, transient=False)
+    gateway = make_gateway(prompts, ScriptedBackend([leak]), api_key_env="OPENAI_API_KEY")
+    with pytest.raises(LLMProviderError) as info:
+        ask(gateway)
+    assert secret not in str(info.value)
+    assert "***" in str(info.value)
+    assert secret not in repr(gateway.ledger.summary())
+    assert secret not in gateway.settings.model_dump_json()
