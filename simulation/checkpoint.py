@@ -1,0 +1,67 @@
+"""Checkpoints: the whole state of a run at a tick, written atomically.
+
+A checkpoint is one JSON file ``checkpoints/tick-NNNNNN.json`` written to a temporary file,
+fsynced and renamed into place, so a kill leaves either the old set of checkpoints or the new one,
+never a torn file. Each stateful part of the run contributes a JSON-ready dict via ``get_state``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+CHECKPOINT_DIR = "checkpoints"
+
+
+class CheckpointError(Exception):
+    """No usable checkpoint was found."""
+
+
+def write_checkpoint(run_dir: Path, tick: int, state: dict[str, Any]) -> Path:
+    """Writes a checkpoint atomically and returns its path."""
+    folder = run_dir / CHECKPOINT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"tick-{tick:06d}.json"
+    tmp = folder / f".tick-{tick:06d}.json.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump({"tick": tick, **state}, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return path
+
+
+def list_checkpoints(run_dir: Path) -> list[Path]:
+    """Returns the run's checkpoint files, oldest first."""
+    return sorted((run_dir / CHECKPOINT_DIR).glob("tick-*.json"))
+
+
+def read_checkpoint(run_dir: Path, tick: int | None = None) -> dict[str, Any]:
+    """Reads the checkpoint at ``tick``, or the latest one that parses.
+
+    Raises:
+        CheckpointError: If there is no (such) checkpoint.
+    """
+    paths = list_checkpoints(run_dir)
+    if tick is not None:
+        paths = [p for p in paths if p.name == f"tick-{tick:06d}.json"]
+        if not paths:
+            available = ", ".join(
+                p.stem.removeprefix("tick-").lstrip("0") or "0" for p in list_checkpoints(run_dir)
+            )
+            raise CheckpointError(
+                f"{run_dir}: no checkpoint at tick {tick} (available: {available or 'none'})"
+            )
+    for path in reversed(paths):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    raise CheckpointError(f"{run_dir}: no readable checkpoint in {CHECKPOINT_DIR}/")

@@ -1,0 +1,81 @@
+"""Simulated time: a date-time that advances a fixed number of minutes per tick."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parses ``YYYY-MM-DD HH:MM``.
+
+    Raises:
+        ValueError: With a message that shows the expected format.
+    """
+    try:
+        return datetime.strptime(text.strip(), TIME_FORMAT)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date-time like '2026-02-13 07:00'") from None
+
+
+def parse_clock_time(text: str) -> time:
+    """Parses ``HH:MM``.
+
+    Raises:
+        ValueError: With a message that shows the expected format.
+    """
+    try:
+        return datetime.strptime(text.strip(), "%H:%M").time()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time of day like '07:30'") from None
+
+
+class SimClock:
+    """The town's clock.
+
+    Args:
+        start: Simulated date-time of tick 0.
+        minutes_per_tick: Simulated minutes that pass in one tick.
+    """
+
+    def __init__(self, start: datetime, minutes_per_tick: int = 10) -> None:
+        if minutes_per_tick < 1:
+            raise ValueError("minutes_per_tick must be at least 1")
+        self.start = start
+        self.minutes_per_tick = minutes_per_tick
+        self.tick = 0
+
+    @property
+    def now(self) -> datetime:
+        """The simulated date-time of the current tick."""
+        return self.start + timedelta(minutes=self.tick * self.minutes_per_tick)
+
+    @property
+    def step(self) -> timedelta:
+        """The simulated time one tick spans."""
+        return timedelta(minutes=self.minutes_per_tick)
+
+    def advance(self, ticks: int = 1) -> datetime:
+        """Moves the clock forward and returns the new time."""
+        self.tick += ticks
+        return self.now
+
+    def ticks_until(self, when: datetime) -> int:
+        """Whole ticks from now until ``when`` (0 if it has passed)."""
+        minutes = (when - self.now).total_seconds() / 60
+        return max(0, int(minutes // self.minutes_per_tick))
+
+    def get_state(self) -> dict[str, object]:
+        """Returns the clock's state for a checkpoint."""
+        return {
+            "start": self.start.strftime(TIME_FORMAT),
+            "minutes_per_tick": self.minutes_per_tick,
+            "tick": self.tick,
+        }
+
+    def set_state(self, state: dict[str, object]) -> None:
+        """Restores a state made by :meth:`get_state`."""
+        self.start = parse_datetime(str(state["start"]))
+        self.minutes_per_tick = int(state["minutes_per_tick"])  # type: ignore[arg-type]
+        self.tick = int(state["tick"])  # type: ignore[arg-type]
