@@ -25,3 +25,11 @@ class Mind(Protocol):
     def set_state(self, state: dict[str, Any]) -> None:
         """Restores a state made by :meth:`get_state`."""
         ...
+
+
+class StopRun(Exception):
+    """Raised by a mind to stop the run cleanly (e.g. the LLM budget is spent).
+
+    The model abandons the tick in progress, so the last frame, trajectory line and checkpoint
+    all describe the last complete tick.
+    """

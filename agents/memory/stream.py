@@ -1,0 +1,303 @@
+"""The memory stream: the one object minds use to remember and recall."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from agents.memory.embedder import Embedder
+from agents.memory.index import VectorIndex, VectorIndexError
+from agents.memory.reconcile import rebuild
+from agents.memory.records import (
+    MAX_IMPORTANCE,
+    MIN_IMPORTANCE,
+    MemoryKind,
+    MemoryRecord,
+    ScoredMemory,
+)
+from agents.memory.retrieval import Retriever
+from agents.memory.scoring import DEFAULT_DECAY, DEFAULT_WEIGHTS, RetrievalWeights
+from agents.memory.store import MemoryStore
+
+logger = logging.getLogger(__name__)
+
+
+class PendingMemoriesError(RuntimeError):
+    """An operation needs every added memory flushed first."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    id: str
+    seq: int
+    agent: str
+    kind: MemoryKind
+    text: str
+    created: datetime
+    importance: int
+    evidence: tuple[str, ...]
+
+
+class MemoryStream:
+    """Memories of every agent of a run: buffered adds, batched embedding, scored retrieval.
+
+    ``add`` only buffers (and assigns the id ``f"{agent}-{seq}"`` at once, so it can be cited
+    as evidence); ``flush`` embeds everything buffered in one call, commits it to the store in
+    one transaction and then adds it to the vector index. Reads and retrieval see flushed
+    memories only. One thread drives a stream.
+
+    Args:
+        store: The memory store (the record).
+        index: The vector index.
+        embedder: Embeds memory texts and queries.
+        weights: Retrieval component weights.
+        decay: Per-hour recency decay.
+        candidate_k: Size of each retrieval candidate list (see ``Retriever``).
+    """
+
+    def __init__(
+        self,
+        store: MemoryStore,
+        index: VectorIndex,
+        embedder: Embedder,
+        weights: RetrievalWeights = DEFAULT_WEIGHTS,
+        decay: float = DEFAULT_DECAY,
+        candidate_k: int = 100,
+    ):
+        self._store = store
+        self._index = index
+        self._embedder = embedder
+        self._retriever = Retriever(store, index, weights, decay, candidate_k)
+        self._pending: list[_Pending] = []
+
+    @property
+    def store(self) -> MemoryStore:
+        """The memory store."""
+        return self._store
+
+    @property
+    def index(self) -> VectorIndex:
+        """The vector index."""
+        return self._index
+
+    @property
+    def pending(self) -> int:
+        """Number of memories added but not yet flushed."""
+        return len(self._pending)
+
+    def add(
+        self,
+        agent: str,
+        kind: MemoryKind,
+        text: str,
+        created: datetime,
+        importance: int,
+        evidence: Sequence[str] = (),
+    ) -> str:
+        """Buffer a new memory (its last access is its creation).
+
+        Args:
+            agent: Who remembers.
+            kind: What produced the memory.
+            text: The memory in natural language.
+            created: Simulated time of the memory.
+            importance: Poignancy, an integer from 1 to 10.
+            evidence: Ids of memories it was derived from.
+
+        Returns:
+            The memory's id.
+        """
+        if not agent:
+            raise ValueError("a memory needs an agent name")
+        if not text or not text.strip():
+            raise ValueError(f"memory of {agent!r} has empty text")
+        if isinstance(importance, bool) or not MIN_IMPORTANCE <= int(importance) <= MAX_IMPORTANCE:
+            raise ValueError(f"importance must be an integer from 1 to 10, got {importance!r}")
+        seq = self._store.reserve()
+        memory_id = f"{agent}-{seq}"
+        self._pending.append(
+            _Pending(
+                memory_id,
+                seq,
+                agent,
+                MemoryKind(kind),
+                text,
+                created,
+                int(importance),
+                tuple(evidence),
+            )
+        )
+        return memory_id
+
+    def flush(self) -> list[MemoryRecord]:
+        """Embed all buffered memories in one call, commit them, then index them.
+
+        Returns:
+            The committed records, in the order they were added. If embedding or the commit
+            fails the buffer is kept and the error raised; an index failure is repaired from
+            the store (the memories are committed either way).
+        """
+        if not self._pending:
+            return []
+        pending = self._pending
+        vectors = np.asarray(self._embedder.embed([p.text for p in pending]), dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(pending):
+            raise ValueError(f"embedder returned shape {vectors.shape} for {len(pending)} texts")
+        records = [
+            MemoryRecord(
+                id=p.id,
+                seq=p.seq,
+                agent=p.agent,
+                kind=p.kind,
+                text=p.text,
+                created=p.created,
+                last_accessed=p.created,
+                importance=p.importance,
+                embedding=vectors[i],
+                evidence=p.evidence,
+            )
+            for i, p in enumerate(pending)
+        ]
+        self._store.add_many(records)
+        self._pending = []
+        by_agent: dict[str, list[MemoryRecord]] = defaultdict(list)
+        for record in records:
+            by_agent[record.agent].append(record)
+        for agent, group in by_agent.items():
+            self._index_new(agent, group)
+        return records
+
+    def retrieve(
+        self, agent: str, query: str | Sequence[str], now: datetime, k: int = 30
+    ) -> list[ScoredMemory]:
+        """The ``k`` best memories for a query (or several: best similarity counts).
+
+        All queries are embedded in one call; the returned memories' last access becomes
+        ``now``.
+
+        Args:
+            agent: Whose memories.
+            query: One query or several.
+            now: Current simulated time.
+            k: How many memories.
+
+        Returns:
+            Scored memories, best first.
+        """
+        queries = [query] if isinstance(query, str) else list(query)
+        if not queries:
+            return []
+        vectors = self._embedder.embed(queries)
+        ranking = self._retriever.rank(agent, vectors, now, k)[0]
+        self._store.touch([m.record.id for m in ranking], now)
+        return ranking
+
+    def retrieve_each(
+        self, agent: str, queries: Sequence[str], now: datetime, k: int = 30
+    ) -> list[list[ScoredMemory]]:
+        """One ranking per query (e.g. per reflection focal point), one embedding call.
+
+        Args:
+            agent: Whose memories.
+            queries: The queries.
+            now: Current simulated time.
+            k: How many memories per query.
+
+        Returns:
+            A ranking per query, best first; every returned memory is touched at ``now``.
+        """
+        if not queries:
+            return []
+        vectors = self._embedder.embed(list(queries))
+        rankings = self._retriever.rank(agent, vectors, now, k, each=True)
+        self._store.touch({m.record.id for r in rankings for m in r}, now)
+        return rankings
+
+    def recent(self, agent: str, n: int) -> list[MemoryRecord]:
+        """The ``n`` most recently formed memories of an agent, newest first."""
+        return self._store.recent(agent, n)
+
+    def get(self, ids: Sequence[str]) -> list[MemoryRecord]:
+        """Memories by id, in the order asked (unknown or unflushed ids are skipped)."""
+        return self._store.get(ids)
+
+    def count(self, agent: str | None = None) -> int:
+        """Number of flushed memories of an agent, or of all agents."""
+        return self._store.count(agent)
+
+    def importance_since_last_reflection(self, agent: str) -> int:
+        """Summed importance of the agent's non-reflection memories since its last reflection.
+
+        Generative Agents reflect when this exceeds a threshold (150 in the paper).
+        """
+        after = self._store.latest_seq(agent, MemoryKind.REFLECTION)
+        kinds = [kind for kind in MemoryKind if kind is not MemoryKind.REFLECTION]
+        return self._store.importance_since(agent, after, kinds)
+
+    def position(self) -> int:
+        """The store position for a checkpoint (every added memory must be flushed)."""
+        if self._pending:
+            raise PendingMemoriesError(
+                f"{len(self._pending)} memories not flushed; flush() before a checkpoint"
+            )
+        return self._store.position()
+
+    def truncate_after(self, position: int) -> int:
+        """Roll the store and the index back to a checkpoint's position.
+
+        Vectors are deleted from the index before the store forgets them, so a crash in between
+        leaves nothing that ``reconcile`` cannot repair.
+
+        Args:
+            position: A value of ``position()`` recorded earlier.
+
+        Returns:
+            Number of memories removed.
+        """
+        if self._pending:
+            raise PendingMemoriesError("flush() or discard pending memories before a rollback")
+        removed = self._store.written_after(position)
+        by_agent: dict[str, list[str]] = defaultdict(list)
+        for agent, memory_id in removed:
+            by_agent[agent].append(memory_id)
+        for agent, ids in by_agent.items():
+            try:
+                self._index.delete(agent, ids)
+            except VectorIndexError as error:
+                logger.warning("could not delete rolled-back vectors of %r: %s", agent, error)
+        self._store.truncate_after(position)
+        for agent in by_agent:
+            if self._store.count(agent) == 0:
+                self._index.drop(agent)
+        return len(removed)
+
+    def discard_pending(self) -> int:
+        """Drop buffered, unflushed memories; returns how many were dropped."""
+        dropped = len(self._pending)
+        self._pending = []
+        return dropped
+
+    def close(self) -> None:
+        """Close the index and the store (pending memories are dropped, with a warning)."""
+        if self._pending:
+            logger.warning("closing with %d unflushed memories", len(self._pending))
+            self._pending = []
+        self._index.close()
+        self._store.close()
+
+    def _index_new(self, agent: str, records: list[MemoryRecord]) -> None:
+        try:
+            self._index.upsert(
+                agent, [r.id for r in records], np.stack([r.embedding for r in records])
+            )
+        except VectorIndexError as error:
+            logger.warning("indexing new memories of %r failed (%s); rebuilding", agent, error)
+            try:
+                rebuild(self._store, self._index, agent)
+            except VectorIndexError as again:
+                logger.error("vector index of %r left for repair at next open: %s", agent, again)

@@ -1,0 +1,142 @@
+"""Perception: what each body notices in a tick, within its vision and its attention.
+
+An agent sees the people within its vision radius who share its arena (or, outdoors, the open
+street), the objects of its arena whose state differs from their resting state, and the events
+addressed to it. Attention bandwidth keeps the nearest few. Neighbours come from the grid's cells
+(never by comparing every pair of agents).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from simulation.body import Body
+from simulation.conversations import ConversationBook
+from simulation.narrator import Narrator
+from simulation.perception import Observation, Perception
+from simulation.scheduled import TownEvent
+from worlds.world import World
+
+
+@dataclass(frozen=True)
+class SenseLimits:
+    """Perception limits; defaults are Generative Agents' (their 25-agent town used 8/8)."""
+
+    vision_radius: int = 4
+    attention_bandwidth: int = 3
+
+
+def audience(event: TownEvent, bodies: dict[str, Body], world: World) -> list[str]:
+    """Names of the awake agents who perceive an environment event."""
+    names = [n for n in event.agents if n in bodies]
+    if event.place is None and not event.agents:
+        names += [n for n, b in bodies.items() if not b.state.asleep]
+    elif event.place is not None:
+        tiles = world.tiles_of(event.place)
+        names += [n for n, b in bodies.items() if not b.state.asleep and b.tile in tiles]
+    return sorted(set(names))
+
+
+class Senses:
+    """Builds each body's :class:`Perception` for a tick.
+
+    Args:
+        world: The town.
+        grid: The Mesa grid the bodies stand on.
+        narrator: For object states and earshot.
+        conversations: The run's conversations.
+        limits: Vision radius and attention bandwidth.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        grid: OrthogonalMooreGrid,
+        narrator: Narrator,
+        conversations: ConversationBook,
+        limits: SenseLimits,
+    ) -> None:
+        self.world = world
+        self.grid = grid
+        self.narrator = narrator
+        self.conversations = conversations
+        self.limits = limits
+
+    def perceive(
+        self, body: Body, tick: int, now: datetime, events: dict[str, list[Observation]]
+    ) -> Perception:
+        """Returns what ``body`` perceives this tick (``events`` are addressed observations)."""
+        x, y = body.tile
+        arena = self.world.arena_at(x, y)
+        arena_id = arena.id if arena else None
+        seen: list[Observation] = []
+        nearby: list[str] = []
+        if not body.state.asleep:
+            for other, distance in self._neighbours(body):
+                ox, oy = other.tile
+                other_arena = self.world.arena_at(ox, oy)
+                if (other_arena.id if other_arena else None) != arena_id:
+                    continue
+                what = "asleep" if other.state.asleep else other.state.activity.description
+                seen.append(
+                    Observation(
+                        kind="agent",
+                        subject=other.name,
+                        text=f"{other.name} is {what}",
+                        place=arena_id,
+                        distance=distance,
+                    )
+                )
+                if not other.state.asleep and self.narrator.within_earshot(body, other):
+                    nearby.append(other.name)
+            seen = seen[: self.limits.attention_bandwidth]
+            if arena is not None:
+                seen += self._object_observations(arena_id)  # type: ignore[arg-type]
+        conversation = self.conversations.of(body.name)
+        sector = self.world.sector_at(x, y)
+        return Perception(
+            agent=body.name,
+            tick=tick,
+            time=now,
+            position=(x, y),
+            arena=arena_id,
+            sector=sector.name if sector else None,
+            action=body.state.activity.description,
+            action_done=body.action_done(tick),
+            asleep=body.state.asleep,
+            observations=(*events.get(body.name, ()), *seen),
+            nearby=tuple(nearby),
+            conversation=conversation.view_for(body.name) if conversation else None,
+            outcome=body.state.outcome,
+        )
+
+    def _neighbours(self, body: Body) -> list[tuple[Body, int]]:
+        x, y = body.tile
+        found = []
+        cells = body.cell.get_neighborhood(radius=self.limits.vision_radius, include_center=True)  # type: ignore[union-attr]
+        for cell in cells:
+            for agent in cell.agents:
+                if agent is body or not isinstance(agent, Body):
+                    continue
+                ox, oy = agent.tile
+                found.append((agent, max(abs(ox - x), abs(oy - y))))
+        found.sort(key=lambda pair: (pair[1], pair[0].name))
+        return found
+
+    def _object_observations(self, arena_id: str) -> list[Observation]:
+        result = []
+        for obj in self.world.objects_in(arena_id):
+            state = self.narrator.object_states.get(obj.id, obj.start_state)
+            if state != obj.start_state:
+                result.append(
+                    Observation(
+                        kind="object",
+                        subject=obj.id,
+                        text=f"the {obj.name} is {state}",
+                        place=arena_id,
+                    )
+                )
+        return result

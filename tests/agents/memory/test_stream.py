@@ -1,0 +1,180 @@
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from agents.memory.factory import open_memory
+from agents.memory.index import VectorIndexError
+from agents.memory.records import MemoryKind
+from agents.memory.stream import PendingMemoriesError
+from tests.agents.memory.conftest import T0
+from tests.doubles.embedder import HashingEmbedder
+
+
+@pytest.fixture
+def embedder():
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def memory(tmp_path, embedder):
+    stream = open_memory(tmp_path / "run", embedder)
+    yield stream
+    stream.close()
+
+
+def test_add_buffers_and_flush_embeds_every_agent_in_one_call(memory, embedder):
+    ada = memory.add("Ada", MemoryKind.OBSERVATION, "Ada sees the bakery", T0, 2)
+    bob = memory.add("Bob", "plan", "Bob plans to open the shop", T0, 5, evidence=[ada])
+    assert (ada, bob) == ("Ada-1", "Bob-2")
+    assert memory.pending == 2 and memory.count() == 0 and embedder.calls == []
+
+    records = memory.flush()
+
+    assert embedder.calls == [["Ada sees the bakery", "Bob plans to open the shop"]]
+    assert [r.id for r in records] == [ada, bob]
+    assert records[1].evidence == (ada,) and records[1].last_accessed == T0
+    assert memory.pending == 0 and memory.count() == 2
+    assert memory.index.count("Ada") == 1 and memory.index.count("Bob") == 1
+    assert memory.flush() == [] and len(embedder.calls) == 1
+
+
+def test_add_rejects_bad_importance_and_empty_text(memory):
+    with pytest.raises(ValueError):
+        memory.add("Ada", "observation", "x", T0, 11)
+    with pytest.raises(ValueError):
+        memory.add("Ada", "observation", "x", T0, True)
+    with pytest.raises(ValueError):
+        memory.add("Ada", "observation", "   ", T0, 3)
+    with pytest.raises(ValueError):
+        memory.add("Ada", "dream", "x", T0, 3)
+
+
+def test_failed_embedding_keeps_the_buffer(memory, embedder, monkeypatch):
+    memory.add("Ada", "observation", "first", T0, 2)
+    monkeypatch.setattr(embedder, "embed", lambda texts: np.zeros((len(texts), 64)))
+    with pytest.raises(ValueError, match="zero vector"):
+        memory.flush()
+    assert memory.pending == 1 and memory.count() == 0
+    monkeypatch.undo()
+    assert [r.text for r in memory.flush()] == ["first"]
+
+
+def test_retrieve_ranks_relevant_memory_first_and_touches_results(memory, embedder):
+    memory.add("Ada", "observation", "the bakery smells of fresh bread", T0, 3)
+    memory.add("Ada", "observation", "Bob is organising a party on Friday", T0, 3)
+    memory.add("Ada", "observation", "the river is cold this morning", T0, 3)
+    memory.add("Bob", "observation", "Bob party Friday party", T0, 9)
+    memory.flush()
+    now = T0 + timedelta(hours=6)
+
+    ranked = memory.retrieve("Ada", "party on Friday", now, k=2)
+
+    assert len(embedder.calls) == 2 and embedder.calls[-1] == ["party on Friday"]
+    assert ranked[0].record.text == "Bob is organising a party on Friday"
+    assert all(m.record.agent == "Ada" for m in ranked) and len(ranked) == 2
+    touched = memory.get([m.record.id for m in ranked])
+    assert all(r.last_accessed == now for r in touched)
+    untouched = {r.id for r in memory.store.by_agent("Ada")} - {m.record.id for m in ranked}
+    assert all(r.last_accessed == T0 for r in memory.get(sorted(untouched)))
+
+
+def test_retrieval_prefers_the_newest_when_all_else_ties(memory):
+    for hour in (0, 5, 10):
+        memory.add("Ada", "observation", "the same thing again", T0 + timedelta(hours=hour), 4)
+    memory.flush()
+    ranked = memory.retrieve("Ada", "the same thing", T0 + timedelta(hours=12), k=3)
+    assert [m.record.created.hour for m in ranked] == [18, 13, 8]
+    assert ranked[0].recency == 1.0
+
+
+def test_several_queries_are_embedded_in_one_call(memory, embedder):
+    memory.add("Ada", "observation", "apples in the orchard", T0, 3)
+    memory.add("Ada", "observation", "the choir sings hymns", T0, 3)
+    memory.add("Ada", "observation", "taxes are due in April", T0, 3)
+    memory.flush()
+    now = T0 + timedelta(hours=1)
+    combined = memory.retrieve("Ada", ["orchard apples", "choir hymns"], now, k=2)
+    assert {m.record.text for m in combined} == {"apples in the orchard", "the choir sings hymns"}
+    each = memory.retrieve_each("Ada", ["orchard apples", "choir hymns"], now, k=1)
+    assert [[m.record.text for m in r] for r in each] == [
+        ["apples in the orchard"],
+        ["the choir sings hymns"],
+    ]
+    assert embedder.calls[-2:] == [["orchard apples", "choir hymns"]] * 2
+
+
+def test_retrieve_for_unknown_agent_or_no_query_is_empty(memory):
+    assert memory.retrieve("Nobody", "anything", T0) == []
+    assert memory.retrieve("Nobody", [], T0) == []
+    assert memory.retrieve_each("Nobody", ["a", "b"], T0) == [[], []]
+
+
+def test_importance_since_last_reflection(memory):
+    memory.add("Ada", "observation", "one", T0, 4)
+    memory.add("Ada", "conversation", "two", T0, 6)
+    memory.add("Bob", "observation", "bob", T0, 9)
+    memory.flush()
+    assert memory.importance_since_last_reflection("Ada") == 10
+    memory.add("Ada", "reflection", "insight", T0, 8)
+    memory.add("Ada", "observation", "three", T0, 2)
+    memory.flush()
+    assert memory.importance_since_last_reflection("Ada") == 2
+    assert [r.text for r in memory.recent("Ada", 2)] == ["three", "insight"]
+
+
+def test_checkpoint_and_truncate_roll_back_store_and_index(memory):
+    memory.add("Ada", "observation", "before", T0, 3)
+    memory.flush()
+    memory.retrieve("Ada", "before", T0 + timedelta(hours=1))
+    checkpoint = memory.position()
+    memory.retrieve("Ada", "before", T0 + timedelta(hours=5))
+    late = memory.add("Ada", "observation", "after", T0 + timedelta(hours=2), 3)
+    bob = memory.add("Bob", "observation", "only after", T0, 3)
+    with pytest.raises(PendingMemoriesError):
+        memory.position()
+    with pytest.raises(PendingMemoriesError):
+        memory.truncate_after(checkpoint)
+    memory.flush()
+
+    assert memory.truncate_after(checkpoint) == 2
+
+    assert memory.get([late, bob]) == []
+    assert memory.index.ids("Ada") == {"Ada-1"} and memory.index.agents() == ["Ada"]
+    assert memory.recent("Ada", 5)[0].last_accessed == T0 + timedelta(hours=1)
+    # Replaying the same calls gives the same ids.
+    memory.retrieve("Ada", "before", T0 + timedelta(hours=5))
+    assert memory.add("Ada", "observation", "after", T0 + timedelta(hours=2), 3) == late
+    memory.flush()
+
+
+def test_reopen_keeps_memories_and_detects_a_stale_index(tmp_path, embedder):
+    run = tmp_path / "run"
+    memory = open_memory(run, embedder)
+    memory.add("Ada", "observation", "kept", T0, 3)
+    memory.flush()
+    memory.index.upsert("Ada", ["Ada-77"], np.ones((1, 64), dtype=np.float32))
+    memory.close()
+
+    again = open_memory(run, embedder)
+    assert again.count() == 1 and again.index.ids("Ada") == {"Ada-1"}
+    assert again.add("Ada", "observation", "next", T0, 3) == "Ada-2"
+    again.close()
+
+
+def test_index_failure_during_flush_is_repaired_from_the_store(memory, monkeypatch):
+    memory.add("Ada", "observation", "first", T0, 3)
+    memory.flush()
+    original = memory.index.upsert
+    calls = []
+
+    def fail_once(agent, ids, embeddings):
+        calls.append(list(ids))
+        if len(calls) == 1:
+            raise VectorIndexError("simulated broken collection")
+        original(agent, ids, embeddings)
+
+    monkeypatch.setattr(memory.index, "upsert", fail_once)
+    memory.add("Ada", "observation", "second", T0, 3)
+    assert [r.text for r in memory.flush()] == ["second"]
+    assert memory.index.ids("Ada") == {"Ada-1", "Ada-2"}
