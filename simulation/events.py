@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     ACTION_REFUSED = "action_refused"
     UTTERANCE = "utterance"
     CONVERSATION_START = "conversation_start"
+    CONVERSATION_JOIN = "conversation_join"
     CONVERSATION_END = "conversation_end"
     OBSERVATION = "observation"
     MEMORY_ADDED = "memory_added"

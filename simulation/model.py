@@ -155,6 +155,8 @@ class TownModel(mesa.Model):
             name: self.senses.perceive(body, tick, now, addressed)
             for name, body in self.bodies.items()
         }
+        for body in self.bodies.values():
+            body.state.outcome = None  # a refusal is told once
         try:
             intentions = self._runner.run(self._decide_all(perceptions))
         except StopRun as stop:

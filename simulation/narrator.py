@@ -49,6 +49,7 @@ class Narrator:
         self.object_states: dict[str, str] = {o.id: o.start_state for o in world.objects}
         self.users: dict[str, set[str]] = {}
         self._last_utterance: dict[str, int] = {}
+        self._ended_now: set[str] = set()
 
     # --- resolution ----------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ class Narrator:
         """Turns intentions into outcomes, in ``order`` (a seeded shuffle); returns the events."""
         events: list[Event] = []
         spoken: set[str] = set()
+        self._ended_now: set[str] = set()
         for name in order:
             body = self.bodies[name]
             body.state.utterance = None
@@ -92,7 +94,6 @@ class Narrator:
         obj = action.object if action.object and self.world.find(action.object) else None
         if obj is not None and not self._claim(body.name, obj):
             holders = ", ".join(sorted(self.users.get(obj, set()))) or "someone"
-            body.state.outcome = f"the {obj.rsplit(':', 1)[-1]} was in use by {holders}"
             events.append(
                 self._event(
                     EventKind.ACTION_REFUSED,
@@ -127,7 +128,6 @@ class Narrator:
             start_tick=tick,
             end_tick=tick + travel_ticks + max(1, -(-duration // self.minutes_per_tick)),
         )
-        body.state.outcome = None
         if obj is not None:
             events += self._set_object_state(obj, 1, tick, now)
         events.append(
@@ -225,6 +225,8 @@ class Narrator:
     ) -> list[Event]:
         if body.state.asleep:
             return [self._refuse(body, "asleep people cannot talk", tick, now, None)]
+        if body.name in self._ended_now:
+            return []  # a reply meant for a conversation that just ended goes unsaid
         conversation = self.conversations.of(body.name)
         events: list[Event] = []
         place = self.world.address(*body.tile)
@@ -235,9 +237,11 @@ class Narrator:
                 if n in self.bodies and n != body.name and self.within_earshot(body, self.bodies[n])
             ]
             joinable = [self.conversations.of(n) for n in listeners]
+            kind = EventKind.CONVERSATION_START
             if listeners and joinable[0] is not None:
                 conversation = joinable[0]  # joining a group conversation nearby
                 conversation.participants.append(body.name)
+                kind = EventKind.CONVERSATION_JOIN
             else:
                 free = [n for n, c in zip(listeners, joinable, strict=True) if c is None]
                 if not free:
@@ -247,7 +251,7 @@ class Narrator:
                 conversation = self.conversations.start([body.name, *free], place, tick)
             events.append(
                 self._event(
-                    EventKind.CONVERSATION_START,
+                    kind,
                     tick,
                     now,
                     agents=tuple(conversation.participants),
@@ -309,6 +313,7 @@ class Narrator:
         self._last_utterance.pop(conversation_id, None)
         for name in conversation.participants:
             self.bodies[name].state.activity.end_tick = tick  # back to the day's plan
+        self._ended_now.update(conversation.participants)
         return self._event(
             EventKind.CONVERSATION_END,
             tick,

@@ -56,4 +56,4 @@ class Perception(BaseModel):
     observations: tuple[Observation, ...] = ()
     nearby: tuple[str, ...] = Field((), description="Awake agents within reach in the same arena.")
     conversation: ConversationView | None = None
-    outcome: str | None = Field(None, description="What became of the last intended action.")
+    outcome: str | None = Field(None, description="Why the last intended action was refused.")

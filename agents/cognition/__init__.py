@@ -1,0 +1,1 @@
+"""Cognitive steps of a generative agent: observe, plan, react, converse, reflect, interview."""

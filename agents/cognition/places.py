@@ -1,0 +1,99 @@
+"""The places an agent knows, and output types that may only name them.
+
+An action is bound to a real place by construction: the schedule and step types are built per
+agent with ``Literal`` choices of its known arenas and objects, so the JSON schema the model fills
+(and the grammar the local runtime enforces) holds nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from agents.cognition.schemas import ClockTime
+
+NO_OBJECT = "none"
+
+
+@dataclass(frozen=True)
+class KnownArena:
+    """An arena an agent knows, with the objects in it.
+
+    Attributes:
+        address: ``"Sector:arena"``.
+        label: How prompts name it, e.g. ``"Hobbs Cafe, counter"``.
+        objects: Object addresses in the arena, keyed by their short name.
+    """
+
+    address: str
+    label: str
+    objects: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KnownPlaces:
+    """Every arena an agent can choose, by label."""
+
+    arenas: tuple[KnownArena, ...]
+    home_arena: str
+    bed: str | None = None
+
+    @cached_property
+    def by_label(self) -> dict[str, KnownArena]:
+        """Arenas keyed by their prompt label."""
+        return {a.label: a for a in self.arenas}
+
+    @cached_property
+    def by_address(self) -> dict[str, KnownArena]:
+        """Arenas keyed by address."""
+        return {a.address: a for a in self.arenas}
+
+    def labels(self) -> list[str]:
+        """Prompt labels of all known arenas."""
+        return [a.label for a in self.arenas]
+
+    def schedule_model(self) -> type[BaseModel]:
+        """The output type of a day schedule whose places are this agent's known arenas."""
+        place = Literal[tuple(self.labels())]  # type: ignore[valid-type]
+        block = create_model(
+            "ScheduleBlock",
+            __config__=ConfigDict(extra="ignore"),
+            start=(ClockTime, ...),
+            activity=(Annotated[str, Field(min_length=3, max_length=80)], ...),
+            place=(place, ...),
+        )
+        return create_model(
+            "DaySchedule",
+            __config__=ConfigDict(extra="ignore"),
+            blocks=(list[block], Field(min_length=2, max_length=12)),  # type: ignore[valid-type]
+        )
+
+    def steps_model(self, arena: KnownArena) -> type[BaseModel]:
+        """The output type of a block's steps, whose objects are those in ``arena``."""
+        choices = (*arena.objects, NO_OBJECT)
+        step = create_model(
+            "Step",
+            __config__=ConfigDict(extra="ignore"),
+            description=(Annotated[str, Field(min_length=3, max_length=80)], ...),
+            emoji=(Annotated[str, Field(max_length=4)], ...),
+            thing=(Literal[choices], ...),  # type: ignore[valid-type]
+            minutes=(Annotated[int, Field(ge=5, le=60)], ...),
+        )
+        return create_model(
+            "BlockSteps",
+            __config__=ConfigDict(extra="ignore"),
+            steps=(list[step], Field(min_length=1, max_length=6)),  # type: ignore[valid-type]
+        )
+
+
+class ScheduledBlock(BaseModel):
+    """One block of a day schedule, resolved to an arena address."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: str
+    activity: str
+    arena: str

@@ -1,0 +1,90 @@
+"""The configuration of a run, saved as ``run.json`` so a run can be resumed or forked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agents.llm.settings import LLMSettings
+from agents.memory.index import ChromaSettings
+from simulation.clock import TIME_FORMAT, parse_clock_time, parse_datetime
+
+DEFAULT_START = "2026-02-13 07:00"
+
+
+class ScheduledEventSpec(BaseModel):
+    """An environment event given in a config or on the command line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: str = Field(description="'HH:MM' on the first day, or 'YYYY-MM-DD HH:MM'.")
+    text: str = Field(min_length=1, max_length=400)
+    place: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        if len(value.strip()) <= 5:
+            parse_clock_time(value)
+        else:
+            parse_datetime(value)
+        return value.strip()
+
+    def when(self, start: datetime) -> datetime:
+        """The event's date-time, taking ``HH:MM`` as the first day's (or the next if passed)."""
+        if len(self.at) > 5:
+            return parse_datetime(self.at)
+        clock = parse_clock_time(self.at)
+        when = start.replace(hour=clock.hour, minute=clock.minute)
+        return when
+
+
+class WhisperSpec(BaseModel):
+    """An inner-voice memory given to an agent at the start of the run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agent: str
+    text: str = Field(min_length=1, max_length=400)
+
+
+class RunConfig(BaseModel):
+    """Everything that defines a run (secrets excluded: keys stay in the environment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    world: str = "maplewood"
+    personas: list[str] = Field(default_factory=list, description="Names; empty = the first N.")
+    agents: int | None = Field(None, ge=1, le=1000)
+    start: str = DEFAULT_START
+    hours: float = Field(4.0, gt=0, le=24 * 30)
+    minutes_per_tick: int = Field(10, ge=1, le=60)
+    seed: int = 0
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    llm_cache: str | None = Field(None, description="Response cache file; default: user cache.")
+    events: list[ScheduledEventSpec] = Field(default_factory=list)
+    whispers: list[WhisperSpec] = Field(default_factory=list)
+    checkpoint_every: int = Field(6, ge=1)
+    vision_radius: int = Field(4, ge=1, le=50)
+    attention_bandwidth: int = Field(3, ge=1, le=50)
+    retention_ticks: int = Field(6, ge=1)
+    reflection_threshold: int = Field(150, ge=1)
+    ambient_per_hour: float = Field(0.1, ge=0, le=10)
+    embedder: str | None = None
+    chroma: ChromaSettings | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _valid_start(cls, value: str) -> str:
+        return parse_datetime(value).strftime(TIME_FORMAT)
+
+    @property
+    def start_time(self) -> datetime:
+        """The start as a date-time."""
+        return parse_datetime(self.start)
+
+    @property
+    def ticks(self) -> int:
+        """Ticks in the configured span."""
+        return max(1, round(self.hours * 60 / self.minutes_per_tick))

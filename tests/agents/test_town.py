@@ -1,0 +1,102 @@
+import json
+
+from agents.memory.records import MemoryKind
+from simulation.events import EventKind
+from simulation.trajectory import read_trajectory
+
+PARTY = "I am throwing a party at the cafe tomorrow at 17:00"
+
+
+def test_a_morning_plans_moves_and_talks(make_town):
+    town = make_town(hours=3)
+    town.start()
+    summary = town.run()
+    assert summary["ticks"] == 18
+    assert summary["plans"] >= 3
+    assert summary["actions"] > 0
+    assert summary["conversations"] >= 1
+    trajectory = read_trajectory(town.run_dir)
+    assert [f.tick for f in trajectory.frames] == list(range(1, 19))
+    cafe = [
+        a
+        for f in trajectory.frames
+        for a in f.agents
+        if a.place and a.place.startswith("Corner Cafe")
+    ]
+    assert cafe, "someone reached the cafe"
+    plan_events = [e for f in trajectory.frames for e in f.events if e.kind == EventKind.PLAN]
+    for event in plan_events:
+        for block in event.data["blocks"]:
+            assert town.world.find(block["arena"]) is not None
+    assert json.loads((town.run_dir / "summary.json").read_text())["ticks"] == 18
+
+
+def test_conversation_is_remembered_by_both_sides(make_town):
+    town = make_town(hours=3)
+    town.start()
+    town.run()
+    trajectory = read_trajectory(town.run_dir)
+    ends = [e for f in trajectory.frames for e in f.events if e.kind == EventKind.CONVERSATION_END]
+    assert ends
+    talkers = set(ends[0].agents)
+    for name in talkers:
+        memories = town.memory.recent(name, 200)
+        assert any(m.kind == MemoryKind.CONVERSATION for m in memories), name
+    utterances = [e for f in trajectory.frames for e in f.events if e.kind == EventKind.UTTERANCE]
+    assert len({e.tick for e in utterances}) >= 2  # said over several ticks
+
+
+def test_whispered_party_spreads_to_two_others_within_a_day(make_town):
+    town = make_town(hours=24, start="2026-02-13 07:00")
+    town.start()
+    town.whisper("Isabel Ortiz", PARTY)
+    town.run()
+    knowers = {
+        name
+        for name in town.minds
+        if name != "Isabel Ortiz"
+        and any("party" in m.text.lower() for m in town.memory.recent(name, 1000))
+    }
+    assert len(knowers) >= 2
+
+
+def test_reflection_fires_at_the_threshold_and_links_evidence(make_town):
+    town = make_town(hours=4, reflection_threshold=20)
+    town.start()
+    town.run()
+    reflections = [
+        m
+        for n in town.minds
+        for m in town.memory.recent(n, 1000)
+        if m.kind == MemoryKind.REFLECTION
+    ]
+    assert reflections
+    for reflection in reflections:
+        assert reflection.evidence
+        assert len(town.memory.get(list(reflection.evidence))) == len(reflection.evidence)
+
+
+def test_interview_answers_from_memories(make_town):
+    town = make_town(hours=1)
+    town.start()
+    town.whisper("Tom Reyes", "I promised to fix the cafe's door on Friday")
+    town.run()
+    answer = town.interview("Tom Reyes", "What did you promise to do?")
+    assert "fix the cafe's door" in answer
+
+
+def test_resume_after_interrupt_equals_an_uninterrupted_run(make_town, tmp_path):
+    straight = make_town(hours=2, run_dir=tmp_path / "straight", checkpoint_every=3)
+    straight.start()
+    straight.run()
+    expected = read_trajectory(straight.run_dir).frames
+
+    first = make_town(hours=2, run_dir=tmp_path / "split", checkpoint_every=3)
+    first.start()
+    first.run(ticks=7)  # checkpoints at 3 and 6, then finish() checkpoints tick 7
+    first.close()
+    resumed = make_town(hours=2, run_dir=tmp_path / "split", checkpoint_every=3)
+    assert resumed.restore() == 7
+    resumed.open_outputs()
+    resumed.run()
+    assert read_trajectory(resumed.run_dir).frames == expected

@@ -1,0 +1,153 @@
+"""A scripted LLM for town tests: valid replies for every cognitive step, built from the prompt.
+
+Its replies echo what the prompt holds (the memories it lists, the people nearby), so knowledge
+really travels through memory, retrieval and conversation, as it would with a model, but
+deterministically and instantly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from agents.llm.backend import CompletionRequest
+from tests.doubles.llm import ScriptedBackend
+
+
+def _user(request: CompletionRequest) -> str:
+    return request.messages[-1]["content"]
+
+
+def _listed(text: str, after: str) -> list[str]:
+    """Lines starting with '- ' in the section that follows a heading containing ``after``."""
+    if after not in text:
+        return []
+    section = text.split(after, 1)[1]
+    lines = []
+    for line in section.splitlines()[1:]:
+        if line.startswith("- "):
+            lines.append(line[2:].strip())
+        elif lines:
+            break
+    return lines
+
+
+def _enum(schema: dict, *path: str) -> list[str]:
+    node = schema
+    defs = schema.get("$defs", {})
+    for key in path:
+        node = node["properties"][key]
+        if "items" in node:
+            node = node["items"]
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    return list(node.get("enum", []))
+
+
+class TownScript:
+    """Answers each step's request with a valid, prompt-grounded reply.
+
+    Args:
+        favourite_place: A substring of the place label every agent spends the middle of the day
+            at (so agents meet there), e.g. ``"Cafe"``.
+        turns_per_conversation: Utterances before a speaker ends the conversation.
+    """
+
+    def __init__(self, favourite_place: str = "Cafe", turns_per_conversation: int = 4) -> None:
+        self.favourite_place = favourite_place
+        self.turns_per_conversation = turns_per_conversation
+
+    def __call__(self, request: CompletionRequest) -> str:
+        schema = request.response_format["json_schema"]["schema"]  # type: ignore[index]
+        name = request.response_format["json_schema"]["name"]  # type: ignore[index]
+        handler = getattr(self, f"_{name}", None)
+        if handler is None:
+            raise AssertionError(f"the town script has no reply for {name}")
+        return json.dumps(handler(_user(request), schema))
+
+    def _ImportanceScores(self, prompt: str, schema: dict) -> dict:
+        items = re.findall(r"^\d+\. (.*)$", prompt, flags=re.M)
+        return {"scores": [9 if "party" in i.lower() else 4 for i in items] or [4]}
+
+    def _DayPlan(self, prompt: str, schema: dict) -> dict:
+        strokes = ["07:30 get ready", "09:00 go about the day", "12:00 lunch", "18:00 home"]
+        return {"strokes": strokes}
+
+    def _DaySchedule(self, prompt: str, schema: dict) -> dict:
+        places = _enum(schema, "blocks", "place")
+        home = places[0]
+        middle = next((p for p in places if self.favourite_place in p), places[-1])
+        return {
+            "blocks": [
+                {"start": "07:00", "activity": "getting ready", "place": home},
+                {"start": "08:00", "activity": "spending the day", "place": middle},
+                {"start": "20:00", "activity": "relaxing at home", "place": home},
+            ]
+        }
+
+    def _BlockSteps(self, prompt: str, schema: dict) -> dict:
+        things = [t for t in _enum(schema, "steps", "thing") if t != "none"]
+        thing = things[0] if things else "none"
+        activity = re.search(r"From \S+ to .+? is (.*?) at ", prompt)
+        what = activity.group(1) if activity else "busy"
+        return {"steps": [{"description": what[:80], "emoji": "🙂", "thing": thing, "minutes": 60}]}
+
+    def _ReactDecision(self, prompt: str, schema: dict) -> dict:
+        match = re.search(r"People close enough to talk to: (.*)\.", prompt)
+        names = [n.strip() for n in match.group(1).split(",")] if match else []
+        names = [n for n in names if n and n != "nobody"]
+        if not names:
+            return {"react": False, "talk_to": None, "reason": "nobody around"}
+        return {"react": True, "talk_to": names[0], "reason": "say hello"}
+
+    def _Utterance(self, prompt: str, schema: dict) -> dict:
+        turns = (
+            re.findall(
+                r"^[A-Z][\w .'-]+: .+$", prompt.split("The conversation so far:")[-1], flags=re.M
+            )
+            if "The conversation so far:" in prompt
+            else []
+        )
+        memories = _listed(prompt, "remembers:")
+        news = next((m for m in memories if "party" in m.lower()), memories[0] if memories else "")
+        text = f"Hello! Did you hear? {news}" if news else "Hello! Lovely day, isn't it?"
+        return {
+            "text": text[:220],
+            "end_conversation": len(turns) + 1 >= self.turns_per_conversation,
+        }
+
+    def _ConversationOutcome(self, prompt: str, schema: dict) -> dict:
+        lines = re.findall(r"^[A-Z][\w .'-]+: (.+)$", prompt, flags=re.M)
+        gist = next(
+            (line for line in lines if "party" in line.lower()), lines[0] if lines else "a chat"
+        )
+        return {
+            "summary": f"We talked: {gist}"[:200],
+            "view_updates": [{"op": "add", "field": "said", "value": gist[:120]}],
+            "agreed_time": None,
+            "agreed_activity": None,
+        }
+
+    def _ReflectionQuestions(self, prompt: str, schema: dict) -> dict:
+        return {"questions": ["What matters most to me lately?"]}
+
+    def _Insights(self, prompt: str, schema: dict) -> dict:
+        count = len(re.findall(r"^\d+\. ", prompt, flags=re.M))
+        return {
+            "insights": [
+                {
+                    "text": "People around me keep busy.",
+                    "evidence": list(range(1, min(count, 3) + 1)),
+                }
+            ]
+        }
+
+    def _InterviewAnswer(self, prompt: str, schema: dict) -> dict:
+        memories = _listed(prompt, "may matter:")
+        answer = "I remember: " + " | ".join(memories) if memories else "I don't know."
+        return {"answer": answer[:500]}
+
+
+def town_backend(script: TownScript | None = None, latency_s: float = 0.0) -> ScriptedBackend:
+    """A scripted backend answering every cognitive step."""
+    return ScriptedBackend(script or TownScript(), latency_s=latency_s)
