@@ -61,7 +61,7 @@ class Sleep(_Action):
     type: Literal["sleep"] = "sleep"
     arena: str
     object: str | None = None
-    until: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    until: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 Action = Annotated[Continue | DoActivity | Say | Sleep, Field(discriminator="type")]

@@ -62,13 +62,13 @@ class KnownPlaces:
             "ScheduleBlock",
             __config__=ConfigDict(extra="ignore"),
             start=(ClockTime, ...),
-            activity=(Annotated[str, Field(min_length=3, max_length=80)], ...),
+            activity=(Annotated[str, Field(min_length=3, max_length=60)], ...),
             place=(place, ...),
         )
         return create_model(
             "DaySchedule",
             __config__=ConfigDict(extra="ignore"),
-            blocks=(list[block], Field(min_length=2, max_length=12)),  # type: ignore[valid-type]
+            blocks=(list[block], Field(min_length=2, max_length=10)),  # type: ignore[valid-type]
         )
 
     def steps_model(self, arena: KnownArena) -> type[BaseModel]:

@@ -21,6 +21,7 @@ from simulation.clock import parse_clock_time
 from simulation.events import Event, EventKind
 
 PLAN_IMPORTANCE = 5
+SCHEDULE_MAX_TOKENS = 700
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Planner:
             places.schedule_model(),
             tick,
             now,
+            max_tokens=SCHEDULE_MAX_TOKENS,
             strokes=self.strokes,
             places=places.labels(),
             wake=persona.wake_time,

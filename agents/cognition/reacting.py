@@ -28,6 +28,7 @@ class Reactor:
         self.services = services
         self.cooldown_ticks = cooldown_ticks
         self.last_talk: dict[str, int] = {}
+        self.last_considered: dict[str, int] = {}
 
     def worth_a_call(
         self,
@@ -37,7 +38,10 @@ class Reactor:
     ) -> bool:
         """The gate: someone approachable just came into view, or something important happened."""
         approachable = {
-            n for n in nearby if tick - self.last_talk.get(n, -(10**9)) >= self.cooldown_ticks
+            n
+            for n in nearby
+            if tick - self.last_talk.get(n, -(10**9)) >= self.cooldown_ticks
+            and tick - self.last_considered.get(n, -(10**9)) >= self.cooldown_ticks // 2
         }
         for observation, importance in fresh:
             if observation.kind == "agent" and observation.subject in approachable:
@@ -57,6 +61,8 @@ class Reactor:
     ) -> ReactDecision | None:
         """Asks whether to react; returns the decision (None if the call failed)."""
         services = self.services
+        for name in nearby:
+            self.last_considered[name] = tick
         memories = services.memory.retrieve(services.name, [*observations, *nearby], now, k=5)
         return await services.ask(
             "react",
@@ -76,10 +82,11 @@ class Reactor:
         """Notes a conversation with ``other`` (starts the cooldown)."""
         self.last_talk[other] = tick
 
-    def get_state(self) -> dict[str, int]:
+    def get_state(self) -> dict[str, dict[str, int]]:
         """Returns the talk cooldowns for a checkpoint."""
-        return dict(self.last_talk)
+        return {"talk": dict(self.last_talk), "considered": dict(self.last_considered)}
 
-    def set_state(self, state: dict[str, int]) -> None:
+    def set_state(self, state: dict[str, dict[str, int]]) -> None:
         """Restores a state made by :meth:`get_state`."""
-        self.last_talk = {str(k): int(v) for k, v in state.items()}
+        self.last_talk = {str(k): int(v) for k, v in state["talk"].items()}
+        self.last_considered = {str(k): int(v) for k, v in state["considered"].items()}

@@ -57,6 +57,7 @@ class AgentServices:
         output: type[T],
         tick: int,
         when: datetime,
+        max_tokens: int | None = None,
         **inputs: Any,
     ) -> T | None:
         """Runs one typed LLM call; on failure records a fallback event and returns None.
@@ -72,6 +73,7 @@ class AgentServices:
                 output=output,
                 agent=self.name,
                 seed=_call_seed(self.seed, self.name, step, tick),
+                max_tokens=max_tokens,
             )
         except LLMBudgetExceeded as exc:
             raise StopRun(f"LLM budget spent: {exc}") from exc

@@ -34,6 +34,7 @@ from agents.llm.errors import (
 from agents.llm.secrets import redact
 from agents.llm.settings import LLMSettings
 from agents.llm.structured import (
+    JSON_REPLY,
     extract_json,
     response_format_for,
     schema_instruction,
@@ -128,7 +129,9 @@ class LLMGateway:
             self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, FailureKind.BUDGET)
             raise LLMBudgetExceeded("the run's LLM budget is spent", step=step)
         messages = self.prompts.render(template, inputs)
-        messages[-1]["content"] += "\n\n" + schema_instruction(output)
+        messages[-1]["content"] += "\n\n" + (
+            JSON_REPLY if self._use_schema else schema_instruction(output)
+        )
         request = CompletionRequest(
             model=self.settings.model,
             messages=messages,

@@ -11,6 +11,10 @@ from pydantic import BaseModel
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
+JSON_REPLY = "Reply with one JSON object only."
+"""The reply instruction when the backend enforces the schema itself (a grammar or strict mode)."""
+
+
 def json_schema_of(output: type[BaseModel]) -> dict[str, Any]:
     """Returns the JSON schema of an output type, as sent to the model."""
     return output.model_json_schema()
