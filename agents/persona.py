@@ -62,11 +62,11 @@ class Preferences(_Strict):
 
 
 class Persona(_Strict):
-    """One simulated person.
+    """One simulated person (text fields are stripped of surrounding whitespace).
 
     Attributes:
         name: Full name, unique in the cast.
-        home: Address of a sector or arena of the world (``"Willow House"``, ``"Maple Court:flat 2"``).
+        home: Address of a sector or arena of the world, e.g. ``"Maple Court:flat 2"``.
         workplace: Address where they work, if any.
         relationships: ``{other person's name: how this person sees them}``.
         currently: What is going on in their life as the simulation starts.
@@ -107,6 +107,8 @@ class Persona(_Strict):
     facts: tuple[str, ...] = ()
     emoji: str | None = Field(default=None, max_length=8)
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -185,8 +187,10 @@ def load_persona(path: str | os.PathLike[str]) -> Persona:
 def load_personas(
     folder_or_files: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
 ) -> list[Persona]:
-    """Load personas from a folder (every ``*.yaml``, ``*.yml``, ``*.json``, sorted by file name),
-    one file, or a list of files.
+    """Load personas from a folder, one file, or a list of files.
+
+    A folder contributes every ``*.yaml``, ``*.yml`` and ``*.json`` (TinyTroupe) file, sorted
+    by file name.
 
     Returns:
         Personas in file order (bundled files are numbered so the first few form a good cast).
@@ -336,11 +340,15 @@ def _listed(world: World, address: str, listed: Iterable[str]) -> bool:
 def format_persona(persona: Persona) -> str:
     """The persona as YAML, in schema order, leaving out empty/default fields.
 
-    The output loads back into an equal :class:`Persona`.
+    The output loads back into an equal :class:`Persona`. A persona without a home (e.g. one
+    imported from TinyTroupe) gets a closing comment reminding the author to set it.
     """
     data = persona.model_dump(mode="json", exclude_defaults=True)
     data = {"name": persona.name, "age": persona.age, **data}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if persona.home is None:
+        text += "# home: required before use - a home address of the world, e.g. 'Willow House'\n"
+    return text
 
 
 # --- TinyTroupe import ---------------------------------------------------------------------

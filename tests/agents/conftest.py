@@ -41,9 +41,10 @@ def make_town(tmp_path: Path):
         start: str = "2026-02-13 07:00",
         script=None,
         run_dir: Path | None = None,
+        cache_path: Path | None = None,
         **config,
     ):
-        settings = LLMSettings(model="scripted/town", cache=False, **config.pop("llm", {}))
+        settings = LLMSettings(model="scripted/town", cache=cache_path is not None)
         run_config = RunConfig(
             world="two_rooms",
             hours=hours,
@@ -52,7 +53,9 @@ def make_town(tmp_path: Path):
             chroma=ChromaSettings(ephemeral=True),
             **config,
         )
-        stack = LLMStack(settings, backend=town_backend(script or TownScript()))
+        stack = LLMStack(
+            settings, backend=town_backend(script or TownScript()), cache_path=cache_path
+        )
         town = build_town(
             run_config,
             load_world("two_rooms"),

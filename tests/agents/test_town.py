@@ -100,3 +100,32 @@ def test_resume_after_interrupt_equals_an_uninterrupted_run(make_town, tmp_path)
     resumed.open_outputs()
     resumed.run()
     assert read_trajectory(resumed.run_dir).frames == expected
+
+
+def test_same_seed_with_the_cache_gives_the_same_trajectory(make_town, tmp_path):
+    import random
+
+    from tests.doubles.town_llm import TownScript
+
+    class Moody(TownScript):
+        """Replies differ from call to call unless they come from the cache."""
+
+        def _Utterance(self, prompt, schema):
+            reply = super()._Utterance(prompt, schema)
+            reply["text"] = f"{reply['text'][:180]} ({random.random():.6f})"
+            return reply
+
+    cache = tmp_path / "llm-cache.sqlite3"
+    first = make_town(hours=3, run_dir=tmp_path / "a", script=Moody(), cache_path=cache)
+    first.start()
+    first.run()
+    first.llm.cache.close()
+    second = make_town(hours=3, run_dir=tmp_path / "b", script=Moody(), cache_path=cache)
+    second.start()
+    second.run()
+    a, b = read_trajectory(first.run_dir).frames, read_trajectory(second.run_dir).frames
+    assert any(e.kind == EventKind.UTTERANCE for f in a for e in f.events)
+    assert a == b
+    assert second.llm.backend.requests == []
+    assert second.llm.ledger.total.cache_hits > 0
+
