@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     persona_sub = persona.add_subparsers(dest="persona_command", required=True)
     imp = persona_sub.add_parser("import", help="convert a TinyTroupe *.agent.json")
     imp.add_argument("path", type=Path)
+    sample = persona_sub.add_parser("sample", help="draw N diverse personas for a world")
+    sample.add_argument("--world", default="maplewood")
+    sample.add_argument("--count", type=int, default=10)
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--model", default=None)
+    sample.add_argument("--out", type=Path, required=True, help="folder for the persona files")
     interview = sub.add_parser("interview", help="ask an agent of a run a question")
     interview.add_argument("run_dir", type=Path)
     interview.add_argument("agent")
@@ -94,10 +100,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def user_error_message(exc: BaseException) -> str | None:
     """The message for an error caused by the user's input, or None for a bug."""
-    from agents.persona import PersonaError
     from pydantic import ValidationError
 
     from agents.llm.local_models import LocalModelError
+    from agents.persona import PersonaError
     from simulation.checkpoint import CheckpointError
     from simulation.trajectory import TrajectoryError
     from worlds.errors import SpecError
@@ -165,7 +171,6 @@ def _config_from_args(args: argparse.Namespace) -> Any:
 
 def _cast(config: Any, world: Any) -> list[Any]:
     from agents.persona import load_personas, validate_against_world
-
     from worlds.loader import personas_dir
 
     folder = personas_dir(config.world)
@@ -272,7 +277,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _load_run(run_dir: Path) -> tuple[Any, Any, list[Any]]:
     from agents.persona import Persona
-
     from agents.run_config import RunConfig
     from worlds.world import World
 
@@ -333,11 +337,45 @@ def cmd_world_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_persona_import(args: argparse.Namespace) -> int:
-    """``persona import``: print a TinyTroupe agent spec as a gentown persona (YAML)."""
+def cmd_persona(args: argparse.Namespace) -> int:
+    """``persona import`` prints a TinyTroupe spec as a persona; ``persona sample`` draws N."""
     from agents.persona import format_persona, from_tinytroupe, load_tinytroupe
 
-    print(format_persona(from_tinytroupe(load_tinytroupe(args.path), str(args.path))))
+    if args.persona_command == "import":
+        print(format_persona(from_tinytroupe(load_tinytroupe(args.path), str(args.path))))
+        return 0
+    return _sample_personas(args)
+
+
+def _sample_personas(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from agents.assembly import LLMStack
+    from agents.llm.settings import DEFAULT_MODEL, LLMSettings
+    from agents.persona import format_persona
+    from agents.population import PopulationSpec, diversity_summary, sample_population
+    from worlds.loader import load_world
+
+    if args.count < 1:
+        raise UserError(f"--count {args.count}: give at least 1")
+    if args.out.exists() and any(args.out.iterdir()):
+        raise UserError(f"--out {args.out}: the folder is not empty")
+    world = load_world(args.world)
+    llm = LLMStack(LLMSettings(model=args.model or DEFAULT_MODEL))
+    try:
+        people, notes = asyncio.run(
+            sample_population(PopulationSpec(count=args.count), world, llm.gateway, args.seed)
+        )
+    finally:
+        llm.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for i, persona in enumerate(people, 1):
+        slug = persona.name.lower().replace(" ", "_").replace("'", "")
+        (args.out / f"{i:02d}_{slug}.yaml").write_text(format_persona(persona), encoding="utf-8")
+    print(diversity_summary(people))
+    for note in notes:
+        print(f"fallback: {note}", file=sys.stderr)
+    print(f"wrote {len(people)} personas to {args.out}")
     return 0
 
 
@@ -387,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "resume": cmd_resume,
         "fork": cmd_fork,
         "world": cmd_world_check,
-        "persona": cmd_persona_import,
+        "persona": cmd_persona,
         "interview": cmd_interview,
         "whisper": cmd_whisper,
     }

@@ -303,7 +303,7 @@ def validate_against_world(personas: Iterable[Persona], world: World) -> list[st
     if problems:
         raise PersonaError.from_problems(problems)
     for line in warnings:
-        logger.warning(line)
+        logger.info(line)
     return warnings
 
 

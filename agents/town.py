@@ -45,16 +45,20 @@ TRAJECTORY_FILE = "trajectory.jsonl"
 
 
 def persona_prompt_identity(persona: Persona) -> dict[str, Any]:
-    """The stable prompt prefix describing a persona (kept short: it is sent with every call)."""
-    details = [f"Speaking style: {persona.speaking_style}."] if persona.speaking_style else []
+    """The stable prompt prefix describing a persona (short: it is sent with every call)."""
+    details = []
+    if persona.traits:
+        details.append("Traits: " + ", ".join(persona.traits[:4]) + ".")
+    if persona.speaking_style:
+        details.append(f"Speaking style: {persona.speaking_style}")
+    if persona.backstory:
+        details.append(persona.backstory.split(". ")[0].rstrip(".") + ".")
     if persona.currently:
         details.append(f"Currently: {persona.currently}")
-    if persona.values:
-        details.append("Values: " + ", ".join(persona.values[:4]) + ".")
     return {
         "persona": {"name": persona.name, "age": persona.age},
         "persona_line": f"{persona.occupation or 'a resident of the town'}.",
-        "persona_details": " ".join(details),
+        "persona_details": "\n".join(details),
     }
 
 

@@ -107,3 +107,21 @@ def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
     ticks = [f.tick for f in frames]
     assert ticks == list(range(1, ticks[-1] + 1))  # no gap, no duplicate
     assert ticks[-1] >= killed_at
+
+
+def test_persona_import_prints_yaml_and_keeps_unknown_fields(tmp_path):
+    spec = tmp_path / "lisa.agent.json"
+    spec.write_text(json.dumps({"type": "TinyPerson", "persona": {
+        "name": "Lisa Carter", "age": 28, "occupation": {"title": "Data Scientist"},
+        "favourite_colour": "green"}}))
+    result = gentown("persona", "import", str(spec))
+    assert result.returncode == 0, result.stderr
+    assert "name: Lisa Carter" in result.stdout and "favourite_colour: green" in result.stdout
+
+
+def test_persona_import_of_a_broken_file_exits_2(tmp_path):
+    spec = tmp_path / "broken.agent.json"
+    spec.write_text("{not json")
+    result = gentown("persona", "import", str(spec))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert str(spec) in result.stderr

@@ -106,7 +106,9 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
 
+                transformers_logging.disable_progress_bar()  # no weight-loading bar in the CLI
                 path = self._model_name or _packaged_model_path()
                 logger.info("loading sentence-transformers model %s on %s", path, self._device)
                 self._model = SentenceTransformer(path, device=self._device)
