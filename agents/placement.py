@@ -53,7 +53,13 @@ def known_places(world: World, persona: Persona) -> KnownPlaces:
             seen.add(arena.address)
             ordered.append(_known(world, arena))
     bed_arena, bed = _bed(world, home_sector)
-    return KnownPlaces(arenas=tuple(ordered), home_arena=bed_arena or ordered[0].address, bed=bed)
+    return KnownPlaces(
+        arenas=tuple(ordered),
+        home_arena=bed_arena or ordered[0].address,
+        bed=bed,
+        home_sector=home_sector,
+        work_sector=work_sector,
+    )
 
 
 def _bed(world: World, home_sector: str) -> tuple[str | None, str | None]:

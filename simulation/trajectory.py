@@ -102,7 +102,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                 return
 
 
-def read_trajectory(path: Path) -> Trajectory:
+def read_trajectory(path: Path | str) -> Trajectory:
     """Reads a trajectory up to its last complete tick.
 
     Args:
@@ -111,6 +111,7 @@ def read_trajectory(path: Path) -> Trajectory:
     Raises:
         TrajectoryError: If the file is missing, has no header, or is of an unknown version.
     """
+    path = Path(path)
     if path.is_dir():
         path = path / "trajectory.jsonl"
     if not path.exists():

@@ -40,6 +40,8 @@ class KnownPlaces:
     arenas: tuple[KnownArena, ...]
     home_arena: str
     bed: str | None = None
+    home_sector: str = ""
+    work_sector: str | None = None
 
     @cached_property
     def by_label(self) -> dict[str, KnownArena]:
@@ -77,7 +79,7 @@ class KnownPlaces:
         step = create_model(
             "Step",
             __config__=ConfigDict(extra="ignore"),
-            description=(Annotated[str, Field(min_length=3, max_length=80)], ...),
+            description=(Annotated[str, Field(min_length=3, max_length=60)], ...),
             emoji=(Annotated[str, Field(max_length=4)], ...),
             thing=(Literal[choices], ...),  # type: ignore[valid-type]
             minutes=(Annotated[int, Field(ge=5, le=60)], ...),
@@ -85,7 +87,7 @@ class KnownPlaces:
         return create_model(
             "BlockSteps",
             __config__=ConfigDict(extra="ignore"),
-            steps=(list[step], Field(min_length=1, max_length=6)),  # type: ignore[valid-type]
+            steps=(list[step], Field(min_length=1, max_length=4)),  # type: ignore[valid-type]
         )
 
 

@@ -22,6 +22,7 @@ from simulation.events import Event, EventKind
 
 PLAN_IMPORTANCE = 5
 SCHEDULE_MAX_TOKENS = 700
+DECOMPOSE_MAX_TOKENS = 450
 
 
 @dataclass
@@ -119,6 +120,8 @@ class Planner:
             max_tokens=SCHEDULE_MAX_TOKENS,
             strokes=self.strokes,
             places=places.labels(),
+            home=places.home_sector,
+            work=places.work_sector,
             wake=persona.wake_time,
             sleep=persona.sleep_time,
         )
@@ -215,6 +218,7 @@ class Planner:
             services.places.steps_model(arena),
             tick,
             now,
+            max_tokens=DECOMPOSE_MAX_TOKENS,
             time=now.strftime("%H:%M"),
             start=block.start,
             end=end,

@@ -214,7 +214,7 @@ def test_validate_against_world_warnings(maplewood, caplog):
         }
     )
     rosa = load_personas(personas_dir("maplewood"))[0]
-    with caplog.at_level(logging.WARNING, logger="agents.persona"):
+    with caplog.at_level(logging.INFO, logger="agents.persona"):
         warnings = validate_against_world([persona, rosa], maplewood)
     assert len(warnings) == 3 + 5  # park not a home, flat not a workplace, Aunt Lou; Rosa's 5
     assert any("'Maplewood Park' is not one of the world's homes" in w for w in warnings)
