@@ -57,8 +57,16 @@ class KnownPlaces:
         """Prompt labels of all known arenas."""
         return [a.label for a in self.arenas]
 
+    @cached_property
+    def _steps_models(self) -> dict[str, type[BaseModel]]:
+        return {}
+
     def schedule_model(self) -> type[BaseModel]:
         """The output type of a day schedule whose places are this agent's known arenas."""
+        return self._schedule_model
+
+    @cached_property
+    def _schedule_model(self) -> type[BaseModel]:
         place = Literal[tuple(self.labels())]  # type: ignore[valid-type]
         block = create_model(
             "ScheduleBlock",
@@ -74,7 +82,12 @@ class KnownPlaces:
         )
 
     def steps_model(self, arena: KnownArena) -> type[BaseModel]:
-        """The output type of a block's steps, whose objects are those in ``arena``."""
+        """The output type of a block's steps, whose objects are those in ``arena`` (cached)."""
+        if arena.address not in self._steps_models:
+            self._steps_models[arena.address] = self._make_steps_model(arena)
+        return self._steps_models[arena.address]
+
+    def _make_steps_model(self, arena: KnownArena) -> type[BaseModel]:
         choices = (*arena.objects, NO_OBJECT)
         step = create_model(
             "Step",

@@ -38,6 +38,7 @@ from agents.llm.structured import (
     extract_json,
     response_format_for,
     schema_instruction,
+    schema_key,
 )
 from agents.llm.templates import PromptLibrary
 
@@ -164,7 +165,7 @@ class LLMGateway:
             "temperature": request.temperature,
             "max_tokens": request.max_tokens,
             "seed": request.seed,
-            "schema": output.model_json_schema(),
+            "schema": schema_key(output),
             "api_base": request.api_base,
         }
 

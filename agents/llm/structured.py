@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,9 +16,19 @@ JSON_REPLY = "Reply with one JSON object only."
 """The reply instruction when the backend enforces the schema itself (a grammar or strict mode)."""
 
 
+@cache
+def _schema_text(output: type[BaseModel]) -> str:
+    return json.dumps(output.model_json_schema(), separators=(",", ":"))
+
+
 def json_schema_of(output: type[BaseModel]) -> dict[str, Any]:
-    """Returns the JSON schema of an output type, as sent to the model."""
-    return output.model_json_schema()
+    """Returns the JSON schema of an output type, as sent to the model (computed once a type)."""
+    return json.loads(_schema_text(output))
+
+
+def schema_key(output: type[BaseModel]) -> str:
+    """Returns the schema as compact text, for cache keys."""
+    return _schema_text(output)
 
 
 def response_format_for(output: type[BaseModel]) -> dict[str, Any]:
@@ -30,7 +41,7 @@ def response_format_for(output: type[BaseModel]) -> dict[str, Any]:
 
 def schema_instruction(output: type[BaseModel]) -> str:
     """Returns the instruction appended to a prompt telling the model what JSON to write."""
-    schema = json.dumps(json_schema_of(output), separators=(",", ":"))
+    schema = _schema_text(output)
     return f"Reply with one JSON object only, no prose, matching this JSON schema:\n{schema}"
 
 
