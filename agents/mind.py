@@ -8,6 +8,7 @@ LLM call so a quiet tick costs nothing.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time
 from typing import Any
 
@@ -24,7 +25,7 @@ from agents.memory.records import MemoryKind
 from simulation.actions import Action, Continue, Say, Sleep
 from simulation.clock import parse_clock_time
 from simulation.events import Event, EventKind
-from simulation.perception import ConversationView, Perception
+from simulation.perception import ConversationView, Observation, Perception
 
 WHISPER_IMPORTANCE = 8
 REPLAN_IMPORTANCE = 7
@@ -71,10 +72,8 @@ class GenerativeMind:
             return Continue()
         if self._sleep_time(now.time()) and p.conversation is None:
             return self._go_to_bed()
-        if self.planner.needs_day_plan(now):
-            await self.planner.plan_day(now, tick)
         fresh = self.observer.novel(p.observations, tick)
-        scored = await self.observer.observe(fresh, tick, now)
+        scored = await self._observe_and_plan(fresh, now, tick)
         for _, importance in scored:
             self.reflector.add_importance(importance)
             if importance >= REPLAN_IMPORTANCE:
@@ -95,6 +94,24 @@ class GenerativeMind:
             if step is not None:
                 return step
         return Continue()
+
+    async def _observe_and_plan(
+        self, fresh: list[Observation], now: datetime, tick: int
+    ) -> list[tuple[str, int]]:
+        """Scores new observations while the day is planned (two independent LLM chains).
+
+        The plan's events are recorded first, then the observations' (and any fallback of the
+        scoring call), so the order never depends on which reply came back first.
+        """
+        deferred: list[Event] = []
+        scoring = self.observer.score(fresh, tick, now, deferred)
+        if self.planner.needs_day_plan(now):
+            scores, _ = await asyncio.gather(scoring, self.planner.plan_day(now, tick))
+        else:
+            scores = await scoring
+        for event in deferred:
+            self.services.record(event)
+        return self.observer.remember(fresh, scores, tick, now)
 
     async def _converse(self, conversation: ConversationView, now: datetime, tick: int) -> Action:
         self._conversation = conversation

@@ -157,6 +157,7 @@ class TownModel(mesa.Model):
         }
         for body in self.bodies.values():
             body.state.outcome = None  # a refusal is told once
+        decided_from = len(self._tick_events)
         try:
             intentions = self._runner.run(self._decide_all(perceptions))
         except StopRun as stop:
@@ -166,6 +167,11 @@ class TownModel(mesa.Model):
             self.stop_reason = str(stop)
             self.running = False
             return
+        # Minds record events as their LLM calls return; order them by agent so the frame does
+        # not depend on which reply came back first (each agent's own order is kept).
+        decided = self._tick_events[decided_from:]
+        decided.sort(key=lambda e: e.agents[0] if e.agents else "")
+        self._tick_events[decided_from:] = decided
         order = sorted(self.bodies)
         self.random.shuffle(order)
         self._tick_events += self.narrator.resolve(intentions, order, tick, now)

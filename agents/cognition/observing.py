@@ -11,6 +11,7 @@ from datetime import datetime
 from agents.cognition.schemas import ImportanceScores
 from agents.cognition.services import AgentServices
 from agents.memory.records import MemoryKind
+from simulation.events import Event
 from simulation.perception import Observation
 
 FALLBACK_IMPORTANCE = 3
@@ -53,10 +54,12 @@ class Observer:
         self, observations: list[Observation], tick: int, when: datetime
     ) -> list[tuple[str, int]]:
         """Scores and remembers observations; returns (memory id, importance) pairs."""
-        if not observations:
-            return []
-        texts = [o.text for o in observations]
-        scores = await self.score(texts, tick, when)
+        return self.remember(observations, await self.score(observations, tick, when), tick, when)
+
+    def remember(
+        self, observations: list[Observation], scores: list[int], tick: int, when: datetime
+    ) -> list[tuple[str, int]]:
+        """Stores scored observations as memories; returns (memory id, importance) pairs."""
         return [
             (
                 self.services.remember(_KIND_OF[o.kind], o.text, tick, when, score),
@@ -65,10 +68,25 @@ class Observer:
             for o, score in zip(observations, scores, strict=True)
         ]
 
-    async def score(self, texts: list[str], tick: int, when: datetime) -> list[int]:
-        """Importance 1–10 of each text, in one LLM call; a neutral score on failure."""
+    async def score(
+        self,
+        observations: list[Observation],
+        tick: int,
+        when: datetime,
+        deferred: list[Event] | None = None,
+    ) -> list[int]:
+        """Importance 1–10 of each observation, in one LLM call; a neutral score on failure."""
+        if not observations:
+            return []
+        texts = [o.text for o in observations]
         reply = await self.services.ask(
-            "importance", "importance", ImportanceScores, tick, when, memories=texts
+            "importance",
+            "importance",
+            ImportanceScores,
+            tick,
+            when,
+            deferred=deferred,
+            memories=texts,
         )
         if reply is None:
             return [FALLBACK_IMPORTANCE] * len(texts)

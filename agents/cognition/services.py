@@ -58,10 +58,13 @@ class AgentServices:
         tick: int,
         when: datetime,
         max_tokens: int | None = None,
+        deferred: list[Event] | None = None,
         **inputs: Any,
     ) -> T | None:
         """Runs one typed LLM call; on failure records a fallback event and returns None.
 
+        With ``deferred`` given, a fallback event is appended there instead of recorded now (for
+        calls that run concurrently with others, so the caller records events in a fixed order).
         A spent budget is not a fallback: it raises :class:`~simulation.mind.StopRun` so the run
         stops cleanly after its last complete tick.
         """
@@ -78,7 +81,7 @@ class AgentServices:
         except LLMBudgetExceeded as exc:
             raise StopRun(f"LLM budget spent: {exc}") from exc
         except LLMError as exc:
-            self.record(
+            (self.record if deferred is None else deferred.append)(
                 Event(
                     kind=EventKind.LLM_FALLBACK,
                     tick=tick,

@@ -24,6 +24,7 @@ class CachedReply(BaseModel):
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    failure: str | None = None
 
 
 def request_key(model: str, messages: list[dict[str, str]], params: Mapping[str, Any]) -> str:

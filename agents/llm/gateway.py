@@ -146,6 +146,11 @@ class LLMGateway:
         )
         key = request_key(request.model, messages, self._cache_params(request, output))
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            if hit.failure is not None:
+                self._account_usage(
+                    agent, step, 0, 0, 0.0, 0.0, 0, FailureKind.INVALID_OUTPUT, cache_hit=True
+                )
+                raise LLMOutputError(hit.failure, step=step)
             try:
                 value = output.model_validate_json(extract_json(hit.text))
             except ValidationError:
@@ -213,10 +218,10 @@ class LLMGateway:
                         retries,
                         FailureKind.INVALID_OUTPUT,
                     )
-                    raise LLMOutputError(
-                        redact(f"{step}: reply did not match {output.__name__}: {problem}"),
-                        step=step,
-                    ) from None
+                    message = redact(f"{step}: reply did not match {output.__name__}: {problem}")
+                    if self.cache is not None:  # a rerun makes the same fallback, without a call
+                        self.cache.put(key, CachedReply(text="", failure=message))
+                    raise LLMOutputError(message, step=step) from None
                 retries += 1
                 messages = [
                     *request.messages,

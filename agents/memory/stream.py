@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +72,10 @@ class MemoryStream:
     ):
         self._store = store
         self._index = index
+        # Vector-index writes run on one worker thread, overlapping the next tick's start; any
+        # use of the index waits for them first, so results never depend on timing.
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memory-index")
+        self._indexing: Future[None] | None = None
         self._embedder = embedder
         self._retriever = Retriever(store, index, weights, decay, candidate_k)
         self._pending: list[_Pending] = []
@@ -82,7 +87,8 @@ class MemoryStream:
 
     @property
     def index(self) -> VectorIndex:
-        """The vector index."""
+        """The vector index (once the last flush's vectors are in it)."""
+        self._wait_for_index()
         return self._index
 
     @property
@@ -168,9 +174,19 @@ class MemoryStream:
         by_agent: dict[str, list[MemoryRecord]] = defaultdict(list)
         for record in records:
             by_agent[record.agent].append(record)
-        for agent, group in by_agent.items():
-            self._index_new(agent, group)
+        self._wait_for_index()
+        self._indexing = self._indexer.submit(self._index_groups, dict(by_agent))
         return records
+
+    def _index_groups(self, groups: dict[str, list[MemoryRecord]]) -> None:
+        for agent, group in groups.items():
+            self._index_new(agent, group)
+
+    def _wait_for_index(self) -> None:
+        """Blocks until the last flush's vectors are in the index (re-raising its error)."""
+        if self._indexing is not None:
+            indexing, self._indexing = self._indexing, None
+            indexing.result()
 
     def retrieve(
         self, agent: str, query: str | Sequence[str], now: datetime, k: int = 30
@@ -193,6 +209,7 @@ class MemoryStream:
         if not queries:
             return []
         vectors = self._embedder.embed(queries)
+        self._wait_for_index()
         ranking = self._retriever.rank(agent, vectors, now, k)[0]
         self._store.touch([m.record.id for m in ranking], now)
         return ranking
@@ -214,6 +231,7 @@ class MemoryStream:
         if not queries:
             return []
         vectors = self._embedder.embed(list(queries))
+        self._wait_for_index()
         rankings = self._retriever.rank(agent, vectors, now, k, each=True)
         self._store.touch({m.record.id for r in rankings for m in r}, now)
         return rankings
@@ -259,6 +277,7 @@ class MemoryStream:
         Returns:
             Number of memories removed.
         """
+        self._wait_for_index()
         if self._pending:
             raise PendingMemoriesError("flush() or discard pending memories before a rollback")
         removed = self._store.written_after(position)
@@ -284,6 +303,8 @@ class MemoryStream:
 
     def close(self) -> None:
         """Close the index and the store (pending memories are dropped, with a warning)."""
+        self._wait_for_index()
+        self._indexer.shutdown(wait=True)
         if self._pending:
             logger.warning("closing with %d unflushed memories", len(self._pending))
             self._pending = []

@@ -165,10 +165,23 @@ def test_cache_hit_makes_no_call_and_gives_identical_output(prompts, tmp_path):
         ask(second, seed=8)
 
 
-def test_invalid_replies_are_not_cached(prompts, tmp_path):
+def test_a_final_invalid_output_is_replayed_from_the_cache_as_the_same_failure(prompts, tmp_path):
     backend = ScriptedBackend(["nope"])
     gateway = make_gateway(prompts, backend, tmp_path, output_retries=0)
-    with pytest.raises(LLMOutputError):
+    with pytest.raises(LLMOutputError) as first:
+        ask(gateway)
+    gateway.cache.close()
+    rerun = make_gateway(prompts, ScriptedBackend([GOOD]), tmp_path, output_retries=0)
+    with pytest.raises(LLMOutputError) as again:
+        ask(rerun)
+    assert str(again.value) == str(first.value)
+    assert rerun.backend.requests == []  # the rerun makes the same fallback without a call
+
+
+def test_transient_provider_failures_are_not_cached(prompts, tmp_path):
+    down = BackendError("503", kind=FailureKind.PROVIDER, transient=True)
+    gateway = make_gateway(prompts, ScriptedBackend([down]), tmp_path, transient_retries=0)
+    with pytest.raises(LLMProviderError):
         ask(gateway)
     assert len(gateway.cache) == 0
 
