@@ -336,7 +336,7 @@ def _hash(text: str) -> str:
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -26,7 +26,7 @@ def write_checkpoint(run_dir: Path, tick: int, state: dict[str, Any]) -> Path:
     path = folder / f"tick-{tick:06d}.json"
     tmp = folder / f".tick-{tick:06d}.json.tmp"
     with tmp.open("w", encoding="utf-8") as handle:
-        json.dump({"tick": tick, **state}, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write(json.dumps({"tick": tick, **state}, ensure_ascii=False, separators=(",", ":")))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

@@ -47,6 +47,7 @@ class Narrator:
         self.workplaces = workplaces
         self.minutes_per_tick = minutes_per_tick
         self.object_states: dict[str, str] = {o.id: o.start_state for o in world.objects}
+        self._walkable = world.walkable_tiles()
         self.users: dict[str, set[str]] = {}
         self._last_utterance: dict[str, int] = {}
         self._ended_now: set[str] = set()
@@ -106,9 +107,7 @@ class Narrator:
             )
             obj = None
         goals = self.world.tiles_of(obj) if obj else self.world.tiles_of(arena.address)
-        path = find_path(
-            body.tile, goals, self.world.is_walkable, self.world.width, self.world.height
-        )
+        path = find_path(body.tile, goals, self._is_walkable, self.world.width, self.world.height)
         if path is None:
             self._release(body.name, obj)
             why = f"{arena.address} cannot be reached"
@@ -142,6 +141,9 @@ class Narrator:
             )
         )
         return events
+
+    def _is_walkable(self, x: int, y: int) -> bool:
+        return (x, y) in self._walkable
 
     def _speed(self) -> int:
         return max(1, self.minutes_per_tick)  # about a tile a minute: a town crossed in an hour

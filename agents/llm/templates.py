@@ -33,6 +33,7 @@ class PromptLibrary:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates do not change during a run: no stat() per render
         )
 
     def render(self, name: str, variables: Mapping[str, Any]) -> list[dict[str, str]]:
