@@ -42,9 +42,12 @@ def make_town(tmp_path: Path):
         script=None,
         run_dir: Path | None = None,
         cache_path: Path | None = None,
+        llm_options: dict | None = None,
         **config,
     ):
-        settings = LLMSettings(model="scripted/town", cache=cache_path is not None)
+        settings = LLMSettings(
+            model="scripted/town", cache=cache_path is not None, **(llm_options or {})
+        )
         run_config = RunConfig(
             world="two_rooms",
             hours=hours,

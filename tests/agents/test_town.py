@@ -129,3 +129,18 @@ def test_same_seed_with_the_cache_gives_the_same_trajectory(make_town, tmp_path)
     assert second.llm.backend.requests == []
     assert second.llm.ledger.total.cache_hits > 0
 
+
+
+def test_a_run_over_its_budget_stops_cleanly_with_a_checkpoint_and_a_reason(make_town):
+    from simulation.checkpoint import read_checkpoint
+
+    town = make_town(hours=6, llm_options={"max_run_tokens": 2000})
+    town.start()
+    summary = town.run()
+    assert summary["stop_reason"].startswith("LLM budget spent")
+    assert 0 < summary["ticks"] < 36
+    frames = read_trajectory(town.run_dir).frames
+    assert [f.tick for f in frames] == list(range(1, summary["ticks"] + 1))
+    assert read_checkpoint(town.run_dir)["tick"] == summary["ticks"]
+    saved = json.loads((town.run_dir / "summary.json").read_text())
+    assert saved["stop_reason"] == summary["stop_reason"]
