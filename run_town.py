@@ -379,16 +379,16 @@ def _sample_personas(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_existing(run_dir: Path) -> Any:
+def _open_existing(run_dir: Path, read_only: bool) -> Any:
     config, world, personas = _load_run(run_dir)
     town = _open_town(config, world, personas, run_dir)
-    town.restore()
+    town.restore(read_only=read_only)
     return town
 
 
 def cmd_interview(args: argparse.Namespace) -> int:
     """``interview``: an agent answers from its memories at the run's last checkpoint."""
-    town = _open_existing(args.run_dir)
+    town = _open_existing(args.run_dir, read_only=True)
     try:
         if args.agent not in town.minds:
             raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")
@@ -401,7 +401,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
 
 def cmd_whisper(args: argparse.Namespace) -> int:
     """``whisper``: add an inner-voice memory to an agent of a run (kept by ``resume``)."""
-    town = _open_existing(args.run_dir)
+    town = _open_existing(args.run_dir, read_only=False)
     try:
         if args.agent not in town.minds:
             raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")

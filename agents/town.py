@@ -307,10 +307,23 @@ class Town:
         }
         return write_checkpoint(self.run_dir, self.model.clock.tick, state)
 
-    def restore(self, tick: int | None = None) -> int:
-        """Restores the latest (or a given) checkpoint; later memories and ticks are dropped."""
+    def restore(self, tick: int | None = None, read_only: bool = False) -> int:
+        """Restores the latest (or a given) checkpoint.
+
+        Args:
+            tick: The checkpoint's tick; default the latest.
+            read_only: Leave the run's files as they are (for interviews): memories and ticks
+                after the checkpoint are kept, and retrieval does not touch access times.
+                Otherwise later memories and ticks are dropped, ready to continue the run.
+
+        Returns:
+            The restored tick.
+        """
         state = read_checkpoint(self.run_dir, tick)
         self.model.set_state(state["model"])
+        if read_only:
+            self.memory.read_only = True
+            return int(state["tick"])
         self.memory.truncate_after(int(state["memory_position"]))
         self.llm.ledger.set_state(state["ledger"])
         self.stats.set_state(state["stats"])

@@ -68,8 +68,19 @@ def test_resume_of_a_folder_that_is_no_run_is_a_clear_error(tmp_path):
 def test_real_cli_run_on_the_small_local_model(tmp_path):
     out = tmp_path / "run"
     result = gentown(
-        "run", "--world", "two_rooms", "--model", "local/smollm2-135m", "--hours", "0.5",
-        "--out", str(out), "--no-cache", "--quiet", "--seed", "3",
+        "run",
+        "--world",
+        "two_rooms",
+        "--model",
+        "local/smollm2-135m",
+        "--hours",
+        "0.5",
+        "--out",
+        str(out),
+        "--no-cache",
+        "--quiet",
+        "--seed",
+        "3",
     )
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads((out / "summary.json").read_text())
@@ -86,10 +97,24 @@ def test_real_cli_run_on_the_small_local_model(tmp_path):
 def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
     out = tmp_path / "run"
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run_town.py"), "run", "--world", "two_rooms",
-         "--model", "local/smollm2-135m", "--hours", "3", "--out", str(out), "--quiet",
-         "--no-cache"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(ROOT / "run_town.py"),
+            "run",
+            "--world",
+            "two_rooms",
+            "--model",
+            "local/smollm2-135m",
+            "--hours",
+            "3",
+            "--out",
+            str(out),
+            "--quiet",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 240
     trajectory_file = out / "trajectory.jsonl"
@@ -111,9 +136,19 @@ def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
 
 def test_persona_import_prints_yaml_and_keeps_unknown_fields(tmp_path):
     spec = tmp_path / "lisa.agent.json"
-    spec.write_text(json.dumps({"type": "TinyPerson", "persona": {
-        "name": "Lisa Carter", "age": 28, "occupation": {"title": "Data Scientist"},
-        "favourite_colour": "green"}}))
+    spec.write_text(
+        json.dumps(
+            {
+                "type": "TinyPerson",
+                "persona": {
+                    "name": "Lisa Carter",
+                    "age": 28,
+                    "occupation": {"title": "Data Scientist"},
+                    "favourite_colour": "green",
+                },
+            }
+        )
+    )
     result = gentown("persona", "import", str(spec))
     assert result.returncode == 0, result.stderr
     assert "name: Lisa Carter" in result.stdout and "favourite_colour: green" in result.stdout

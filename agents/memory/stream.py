@@ -28,6 +28,10 @@ from agents.memory.store import MemoryStore
 logger = logging.getLogger(__name__)
 
 
+class ReadOnlyMemoryError(RuntimeError):
+    """A memory was added to a stream opened read-only (e.g. for an interview)."""
+
+
 class PendingMemoriesError(RuntimeError):
     """An operation needs every added memory flushed first."""
 
@@ -76,6 +80,8 @@ class MemoryStream:
         # use of the index waits for them first, so results never depend on timing.
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memory-index")
         self._indexing: Future[None] | None = None
+        self.read_only = False
+        """When True, retrieval leaves last-access times alone and nothing can be added."""
         self._embedder = embedder
         self._retriever = Retriever(store, index, weights, decay, candidate_k)
         self._pending: list[_Pending] = []
@@ -118,6 +124,8 @@ class MemoryStream:
         Returns:
             The memory's id.
         """
+        if self.read_only:
+            raise ReadOnlyMemoryError("this memory stream is open read-only")
         if not agent:
             raise ValueError("a memory needs an agent name")
         if not text or not text.strip():
@@ -211,7 +219,8 @@ class MemoryStream:
         vectors = self._embedder.embed(queries)
         self._wait_for_index()
         ranking = self._retriever.rank(agent, vectors, now, k)[0]
-        self._store.touch([m.record.id for m in ranking], now)
+        if not self.read_only:
+            self._store.touch([m.record.id for m in ranking], now)
         return ranking
 
     def retrieve_each(

@@ -19,18 +19,23 @@ def sketcher():
     def reply(request):
         name = NAMES[count["n"] % len(NAMES)]
         count["n"] += 1
-        return json.dumps({
-            "name": name, "backstory": "Grew up by the sea and moved here for work.",
-            "speaking_style": "quick and warm", "routines": ["walks at dawn"],
-            "currently": "planning a garden",
-        })
+        return json.dumps(
+            {
+                "name": name,
+                "backstory": "Grew up by the sea and moved here for work.",
+                "speaking_style": "quick and warm",
+                "routines": ["walks at dawn"],
+                "currently": "planning a garden",
+            }
+        )
 
     return ScriptedBackend(reply)
 
 
 def sample(seed, backend):
-    gateway = LLMGateway(LLMSettings(model="scripted/x", cache=False), backend, PromptLibrary(),
-                         Ledger())
+    gateway = LLMGateway(
+        LLMSettings(model="scripted/x", cache=False), backend, PromptLibrary(), Ledger()
+    )
     world = load_world("maplewood")
     return world, asyncio.run(sample_population(PopulationSpec(count=6), world, gateway, seed))
 

@@ -130,7 +130,6 @@ def test_same_seed_with_the_cache_gives_the_same_trajectory(make_town, tmp_path)
     assert second.llm.ledger.total.cache_hits > 0
 
 
-
 def test_a_run_over_its_budget_stops_cleanly_with_a_checkpoint_and_a_reason(make_town):
     from simulation.checkpoint import read_checkpoint
 
@@ -144,3 +143,41 @@ def test_a_run_over_its_budget_stops_cleanly_with_a_checkpoint_and_a_reason(make
     assert read_checkpoint(town.run_dir)["tick"] == summary["ticks"]
     saved = json.loads((town.run_dir / "summary.json").read_text())
     assert saved["stop_reason"] == summary["stop_reason"]
+
+
+def test_interviewing_a_finished_run_changes_nothing(make_town, tmp_path):
+    run_dir = tmp_path / "run"
+    town = make_town(hours=1, run_dir=run_dir)
+    town.start()
+    town.whisper("Tom Reyes", "I promised to fix the cafe's door on Friday")
+    town.run()
+    town.close()
+    trajectory_before = (run_dir / "trajectory.jsonl").read_bytes()
+    reopened = make_town(hours=1, run_dir=run_dir)
+    reopened.restore(read_only=True)
+    before = {m.id: m.last_accessed for m in reopened.memory.recent("Tom Reyes", 500)}
+    answer = reopened.interview("Tom Reyes", "What did you promise?")
+    assert "fix the cafe's door" in answer
+    after = {m.id: m.last_accessed for m in reopened.memory.recent("Tom Reyes", 500)}
+    assert after == before
+    assert (run_dir / "trajectory.jsonl").read_bytes() == trajectory_before
+
+
+def test_fork_copies_a_run_at_a_checkpoint_into_a_new_folder(make_town, tmp_path):
+    import run_town
+
+    town = make_town(hours=2, run_dir=tmp_path / "run", checkpoint_every=3)
+    town.start()
+    town.run()
+    town.close()
+    out = tmp_path / "fork"
+    assert run_town.main(["fork", str(tmp_path / "run"), "--tick", "6", "--out", str(out)]) == 0
+    frames = read_trajectory(out).frames
+    assert [f.tick for f in frames] == list(range(1, 7))
+    assert frames == read_trajectory(tmp_path / "run").frames[:6]
+    reopened = make_town(hours=2, run_dir=out, checkpoint_every=3)
+    assert reopened.restore() == 6
+    assert (
+        run_town.main(["fork", str(tmp_path / "run"), "--tick", "5", "--out", str(tmp_path / "x")])
+        == 2
+    )

@@ -20,7 +20,8 @@ def load(name):
 
 def test_morning_in_maplewood(tmp_path, capsys):
     summary = load("morning_in_maplewood").main(
-        tmp_path / "run", backend=town_backend(TownScript("Copper Kettle")),
+        tmp_path / "run",
+        backend=town_backend(TownScript("Copper Kettle")),
         embedder=HashingEmbedder(),
     )
     assert summary["ticks"] == 18 and summary["actions"] > 0

@@ -71,7 +71,11 @@ def record(scene: Scene, run_dir: Path, personas: list[dict[str, Any]] | None = 
         model.step()
     model.close()
     writer.close()
-    meta = {"config": {"world": scene.world}, "personas": cast, "world": world.model_dump(mode="json")}
+    meta = {
+        "config": {"world": scene.world},
+        "personas": cast,
+        "world": world.model_dump(mode="json"),
+    }
     (run_dir / "run.json").write_text(json.dumps(meta), encoding="utf-8")
     return run_dir
 
@@ -90,23 +94,39 @@ def two_rooms_scene() -> Scene:
         plans={
             "June Marsh": {
                 1: DoActivity(
-                    description="brewing the first coffee", emoji="☕", arena=COUNTER,
-                    object="Corner Cafe:counter:coffee machine", duration_min=60,
+                    description="brewing the first coffee",
+                    emoji="☕",
+                    arena=COUNTER,
+                    object="Corner Cafe:counter:coffee machine",
+                    duration_min=60,
                 ),
                 9: Say(to=("Mabel Marsh",), text="Right then: rye buns in ten minutes, I promise!"),
-                11: Say(to=("Mabel Marsh",), text="Grandma, you taught me to knead. Trust the dough."),
+                11: Say(
+                    to=("Mabel Marsh",), text="Grandma, you taught me to knead. Trust the dough."
+                ),
             },
             "Eli Marsh": {
-                1: Sleep(arena="Rose Cottage:bedroom", object="Rose Cottage:bedroom:bunk bed",
-                         until="09:00"),
+                1: Sleep(
+                    arena="Rose Cottage:bedroom",
+                    object="Rose Cottage:bedroom:bunk bed",
+                    until="09:00",
+                ),
             },
             "Mabel Marsh": {
-                1: DoActivity(description="cooking porridge", emoji="🍳",
-                              arena="Rose Cottage:kitchen", object=STOVE, duration_min=30),
-                5: DoActivity(description="visiting the cafe", emoji="🥐", arena=COUNTER,
-                              duration_min=90),
+                1: DoActivity(
+                    description="cooking porridge",
+                    emoji="🍳",
+                    arena="Rose Cottage:kitchen",
+                    object=STOVE,
+                    duration_min=30,
+                ),
+                5: DoActivity(
+                    description="visiting the cafe", emoji="🥐", arena=COUNTER, duration_min=90
+                ),
                 8: Say(to=("June Marsh",), text="Morning, love. Are the rye buns ready yet?"),
-                10: Say(to=("June Marsh",), text="Your dough looked a little flat to me, that's all."),
+                10: Say(
+                    to=("June Marsh",), text="Your dough looked a little flat to me, that's all."
+                ),
             },
         },  # fmt: skip
         injections=[
@@ -153,62 +173,138 @@ def maplewood_scene() -> Scene:
         plans={
             "Rosa Delgado": {
                 1: DoActivity(description="taking orders", emoji="☕", arena=cafe, duration_min=90),
-                3: Say(to=("Tom Castellano", "Leo Park"), text="Morning, hon! Oat flat white as usual? And Leo, you look like you slept in the library."),
-                6: Say(to=("Tom Castellano", "Leo Park"), text="A music night on Saturdays. Tom, put it in the Gazette?"),
+                3: Say(
+                    to=("Tom Castellano", "Leo Park"),
+                    text="Morning, hon! Oat flat white as usual? And Leo, you look like you slept in the library.",
+                ),
+                6: Say(
+                    to=("Tom Castellano", "Leo Park"),
+                    text="A music night on Saturdays. Tom, put it in the Gazette?",
+                ),
             },
             "Tom Castellano": {
-                1: DoActivity(description="reading the morning paper", emoji="📰", arena=cafe,
-                              object="Copper Kettle Cafe:seating:window table", duration_min=90),
-                4: Say(to=("Rosa Delgado",), text="Please. The council budget story kept me up all night."),
-                7: Say(to=("Rosa Delgado", "Leo Park"), text="Only if Leo plays something. Front page, page two at worst."),
+                1: DoActivity(
+                    description="reading the morning paper",
+                    emoji="📰",
+                    arena=cafe,
+                    object="Copper Kettle Cafe:seating:window table",
+                    duration_min=90,
+                ),
+                4: Say(
+                    to=("Rosa Delgado",),
+                    text="Please. The council budget story kept me up all night.",
+                ),
+                7: Say(
+                    to=("Rosa Delgado", "Leo Park"),
+                    text="Only if Leo plays something. Front page, page two at worst.",
+                ),
             },
             "Leo Park": {
-                1: DoActivity(description="cramming organic chemistry", emoji="🧪", arena=cafe,
-                              object="Copper Kettle Cafe:seating:window table", duration_min=120),
-                5: Say(to=("Rosa Delgado", "Tom Castellano"), text="Midterm at ten. Extra shot, please?"),
+                1: DoActivity(
+                    description="cramming organic chemistry",
+                    emoji="🧪",
+                    arena=cafe,
+                    object="Copper Kettle Cafe:seating:window table",
+                    duration_min=120,
+                ),
+                5: Say(
+                    to=("Rosa Delgado", "Tom Castellano"),
+                    text="Midterm at ten. Extra shot, please?",
+                ),
             },
             "Miriam Okafor": {
-                1: DoActivity(description="grading essays over tea", emoji="📚", arena=cafe,
-                              object="Copper Kettle Cafe:seating:long table", duration_min=60),
-                8: Say(to=("Tom Castellano",), text="Tom, the lecture series starts Monday. Will you cover it?"),
-                10: DoActivity(description="walking to the college", emoji="🚶",
-                              arena="Maplewood College:lecture hall", duration_min=60),
+                1: DoActivity(
+                    description="grading essays over tea",
+                    emoji="📚",
+                    arena=cafe,
+                    object="Copper Kettle Cafe:seating:long table",
+                    duration_min=60,
+                ),
+                8: Say(
+                    to=("Tom Castellano",),
+                    text="Tom, the lecture series starts Monday. Will you cover it?",
+                ),
+                10: DoActivity(
+                    description="walking to the college",
+                    emoji="🚶",
+                    arena="Maplewood College:lecture hall",
+                    duration_min=60,
+                ),
             },
             "Sam Whitaker": {
-                1: DoActivity(description="cooking eggs", emoji="🍳", arena="Maple Court:flat 3",
-                              object="Maple Court:flat 3:stove", duration_min=20),
-                4: DoActivity(description="heading to the library", emoji="📖",
-                              arena="Maplewood College:library",
-                              object="Maplewood College:library:computers", duration_min=90),
+                1: DoActivity(
+                    description="cooking eggs",
+                    emoji="🍳",
+                    arena="Maple Court:flat 3",
+                    object="Maple Court:flat 3:stove",
+                    duration_min=20,
+                ),
+                4: DoActivity(
+                    description="heading to the library",
+                    emoji="📖",
+                    arena="Maplewood College:library",
+                    object="Maplewood College:library:computers",
+                    duration_min=90,
+                ),
             },
             "Hank Brennan": {
-                1: DoActivity(description="opening the grocery", emoji="🥕",
-                              arena="Brennan's Grocery:shop floor",
-                              object="Brennan's Grocery:shop floor:cash register", duration_min=120),
+                1: DoActivity(
+                    description="opening the grocery",
+                    emoji="🥕",
+                    arena="Brennan's Grocery:shop floor",
+                    object="Brennan's Grocery:shop floor:cash register",
+                    duration_min=120,
+                ),
             },
             "Walter Lindqvist": {
-                1: DoActivity(description="feeding the ducks", emoji="🦆", arena=park,
-                              object="Maplewood Park:lawn:pond bench", duration_min=90),
-                3: Say(to=("Ada Lindqvist",), text="They know my coat by now. Look at that one strut."),
-                5: Say(to=("Ada Lindqvist",), text="Forty-one years and you still steal the crusts."),
+                1: DoActivity(
+                    description="feeding the ducks",
+                    emoji="🦆",
+                    arena=park,
+                    object="Maplewood Park:lawn:pond bench",
+                    duration_min=90,
+                ),
+                3: Say(
+                    to=("Ada Lindqvist",), text="They know my coat by now. Look at that one strut."
+                ),
+                5: Say(
+                    to=("Ada Lindqvist",), text="Forty-one years and you still steal the crusts."
+                ),
             },
             "Ada Lindqvist": {
-                1: DoActivity(description="sitting by the pond", emoji="🎹", arena=park,
-                              object="Maplewood Park:lawn:pond bench", duration_min=90),
-                4: Say(to=("Walter Lindqvist",), text="You spoil them, Walter. The fat one is yours."),
+                1: DoActivity(
+                    description="sitting by the pond",
+                    emoji="🎹",
+                    arena=park,
+                    object="Maplewood Park:lawn:pond bench",
+                    duration_min=90,
+                ),
+                4: Say(
+                    to=("Walter Lindqvist",), text="You spoil them, Walter. The fat one is yours."
+                ),
             },
             "Frankie Moreau": {
-                1: Sleep(arena="Maple Court:flat 1", object="Maple Court:flat 1:bed", until="11:30"),
+                1: Sleep(
+                    arena="Maple Court:flat 1", object="Maple Court:flat 1:bed", until="11:30"
+                ),
             },
             "Jonah Reyes": {
-                1: DoActivity(description="painting the river bend", emoji="🎨",
-                              arena="Cedar House:studio", object="Cedar House:studio:easel",
-                              duration_min=120),
+                1: DoActivity(
+                    description="painting the river bend",
+                    emoji="🎨",
+                    arena="Cedar House:studio",
+                    object="Cedar House:studio:easel",
+                    duration_min=120,
+                ),
             },
             "Priya Nair": {
-                1: DoActivity(description="walking to the clinic", emoji="🩺",
-                              arena="Maplewood Clinic:ward",
-                              object="Maplewood Clinic:ward:reception desk", duration_min=120),
+                1: DoActivity(
+                    description="walking to the clinic",
+                    emoji="🩺",
+                    arena="Maplewood Clinic:ward",
+                    object="Maplewood Clinic:ward:reception desk",
+                    duration_min=120,
+                ),
             },
         },  # fmt: skip
         injections=[
