@@ -94,6 +94,7 @@ class Town:
         self.stats = RunStats()
         self._wall_started = time.perf_counter()
         self._wall_before = 0.0
+        self._closed = False
         minds: dict[str, GenerativeMind] = {}
         residents = []
         for persona in personas:
@@ -335,7 +336,10 @@ class Town:
         return int(state["tick"])
 
     def close(self) -> None:
-        """Closes the trajectory, the memory and the model's event loop."""
+        """Closes the trajectory, the memory and the model's event loop (once)."""
+        if self._closed:
+            return
+        self._closed = True
         if self.writer is not None:
             self.writer.close()
         self.memory.close()

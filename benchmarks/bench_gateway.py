@@ -62,21 +62,32 @@ def main() -> None:
     messages = [{"role": "user", "content": "How do you feel?"}]
 
     async def bare(i: int) -> None:
-        await litellm.acompletion(model="openai/gpt-4o-mini", messages=messages,
-                                  mock_response=REPLY)
+        await litellm.acompletion(
+            model="openai/gpt-4o-mini", messages=messages, mock_response=REPLY
+        )
 
     def gateway(cache: bool) -> LLMGateway:
         settings = LLMSettings(model="openai/gpt-4o-mini", cache=cache)
         store = ResponseCache(folder / "cache.sqlite3") if cache else None
-        return LLMGateway(settings, LiteLLMBackend(mock_response=REPLY), PromptLibrary(folder),
-                          Ledger(), cache=store)
+        return LLMGateway(
+            settings,
+            LiteLLMBackend(mock_response=REPLY),
+            PromptLibrary(folder),
+            Ledger(),
+            cache=store,
+        )
 
     uncached = gateway(cache=False)
     cached = gateway(cache=True)
 
     async def through(gw: LLMGateway, i: int, topic: str) -> None:
-        await gw.call(step="feel", template="mood", inputs={"name": "Ada", "topic": topic},
-                      output=Mood, agent="Ada")
+        await gw.call(
+            step="feel",
+            template="mood",
+            inputs={"name": "Ada", "topic": topic},
+            output=Mood,
+            agent="Ada",
+        )
 
     timed(20, bare)  # warm up litellm's lazy imports
     bare_ms = timed(args.calls, bare)

@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agents.assembly import LLMStack, build_town  # noqa: E402
-from agents.llm.settings import LLMSettings  # noqa: E402
-from agents.memory.index import ChromaSettings  # noqa: E402
-from agents.persona import Persona  # noqa: E402
-from agents.run_config import RunConfig  # noqa: E402
-from tests.doubles.embedder import HashingEmbedder  # noqa: E402
-from tests.doubles.town_llm import TownScript, town_backend  # noqa: E402
-from worlds.loader import load_world  # noqa: E402
+from agents.assembly import LLMStack, build_town
+from agents.llm.settings import LLMSettings
+from agents.memory.index import ChromaSettings
+from agents.persona import Persona
+from agents.run_config import RunConfig
+from tests.doubles.embedder import HashingEmbedder
+from tests.doubles.town_llm import TownScript, town_backend
+from worlds.loader import load_world
 
 
 def residents(world, count: int) -> list[Persona]:
@@ -50,12 +50,14 @@ def residents(world, count: int) -> list[Persona]:
 def town(count: int, hours: float, latency: float, concurrency: int, chroma: ChromaSettings):
     world = load_world("maplewood")
     settings = LLMSettings(model="scripted/bench", cache=False, concurrency=concurrency)
-    config = RunConfig(world="maplewood", hours=hours, llm=settings, chroma=chroma,
-                       ambient_per_hour=0)
+    config = RunConfig(
+        world="maplewood", hours=hours, llm=settings, chroma=chroma, ambient_per_hour=0
+    )
     stack = LLMStack(settings, backend=town_backend(TownScript("Copper Kettle"), latency))
     run_dir = Path(tempfile.mkdtemp()) / "run"
-    built = build_town(config, world, residents(world, count), run_dir, stack,
-                       embedder=HashingEmbedder())
+    built = build_town(
+        config, world, residents(world, count), run_dir, stack, embedder=HashingEmbedder()
+    )
     built.start()
     return built
 
@@ -85,14 +87,18 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--hours", type=float, default=2.0)
     args = parser.parse_args()
-    print(f"{'agents':>6} {'one-by-one s':>13} {'concurrent s':>13} {'ratio':>7} "
-          f"{'calls':>6} {'overhead ms/agent-tick':>23}")
+    print(
+        f"{'agents':>6} {'one-by-one s':>13} {'concurrent s':>13} {'ratio':>7} "
+        f"{'calls':>6} {'overhead ms/agent-tick':>23}"
+    )
     for count in args.agents:
         sequential, calls = first_tick_seconds(count, args.latency, 1)
         concurrent, _ = first_tick_seconds(count, args.latency, 256)
         per_agent_tick, _ = overhead_ms(count, args.hours)
-        print(f"{count:>6} {sequential:>13.2f} {concurrent:>13.2f} "
-              f"{sequential / concurrent:>6.1f}x {calls:>6} {per_agent_tick:>23.2f}")
+        print(
+            f"{count:>6} {sequential:>13.2f} {concurrent:>13.2f} "
+            f"{sequential / concurrent:>6.1f}x {calls:>6} {per_agent_tick:>23.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -72,7 +72,4 @@ def make_town(tmp_path: Path):
 
     yield make
     for town in towns:
-        try:
-            town.close()
-        except Exception:
-            pass
+        town.close()
