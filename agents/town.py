@@ -25,6 +25,7 @@ from agents.cognition.services import AgentServices
 from agents.llm.gateway import LLMGateway
 from agents.memory.stream import MemoryStream
 from agents.mind import GenerativeMind
+from agents.narration import LLMEventJudge
 from agents.persona import Persona
 from agents.placement import fallback_schedule, known_places, start_tile
 from agents.run_config import RunConfig
@@ -130,6 +131,7 @@ class Town:
             seed=config.seed,
             sinks=[self.stats, self._write_frame, *(sinks or [])],
             after_tick=[self._flush_memory],
+            event_judge=LLMEventJudge(llm, world.name, self._record),
         )
 
     # --- composition ---------------------------------------------------------------------

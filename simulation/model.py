@@ -25,7 +25,7 @@ from simulation.frames import AgentSnapshot, Frame
 from simulation.mind import Mind, StopRun
 from simulation.narrator import Narrator
 from simulation.perception import Observation, Perception
-from simulation.scheduled import EventQueue, TownEvent
+from simulation.scheduled import EventJudge, EventQueue, TownEvent
 from simulation.senses import SenseLimits, Senses, audience
 from worlds.world import World
 
@@ -63,6 +63,8 @@ class TownModel(mesa.Model):
         seed: Seeds ``self.random`` and ``self.rng``; all randomness draws from them.
         sinks: Called with each tick's frame (trajectory writer, viewer queue...).
         after_tick: Called after resolution each tick (e.g. the memory stream's batched flush).
+        event_judge: Places user events given without a place (the narrator's LLM side);
+            without one, such events reach the whole town.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class TownModel(mesa.Model):
         seed: int = 0,
         sinks: list[FrameSink] | None = None,
         after_tick: list[TickHook] | None = None,
+        event_judge: EventJudge | None = None,
     ) -> None:
         super().__init__(seed=seed)
         self.world = world
@@ -94,6 +97,7 @@ class TownModel(mesa.Model):
         self.sinks: list[FrameSink] = list(sinks or [])
         self.after_tick: list[TickHook] = list(after_tick or [])
         self.stop_reason: str | None = None
+        self.event_judge = event_judge
         self._tick_events: list[Event] = []
         self._runner = asyncio.Runner()
         self.frame = self._frame(())
@@ -187,6 +191,11 @@ class TownModel(mesa.Model):
     def _release_events(self, tick: int, now: datetime) -> dict[str, list[Observation]]:
         addressed: dict[str, list[Observation]] = {}
         for event in self.queue.release(now, self.clock.step, self.random):
+            if self._needs_judging(event):
+                sectors = [s.name for s in self.world.sectors]
+                place = self._runner.run(self.event_judge.place_of(event, sectors, tick))  # type: ignore[union-attr]
+                if place is not None:
+                    event = event.model_copy(update={"place": place})
             hearers = audience(event, self.bodies, self.world)
             for name in hearers:
                 addressed.setdefault(name, []).append(
@@ -205,6 +214,14 @@ class TownModel(mesa.Model):
                 )
             )
         return addressed
+
+    def _needs_judging(self, event: TownEvent) -> bool:
+        return (
+            self.event_judge is not None
+            and event.kind == EventKind.USER_EVENT
+            and event.place is None
+            and not event.agents
+        )
 
     async def _decide_all(self, perceptions: dict[str, Perception]) -> dict[str, Action]:
         names = [n for n, p in perceptions.items() if not self._sleeping_through(p)]

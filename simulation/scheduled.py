@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +38,14 @@ class TownEvent(BaseModel):
     place: str | None = None
     agents: tuple[str, ...] = ()
     kind: EventKind = EventKind.NARRATOR
+
+
+class EventJudge(Protocol):
+    """Judges what the narrator's rules cannot: where an event given only in words happens."""
+
+    async def place_of(self, event: TownEvent, sectors: list[str], tick: int) -> str | None:
+        """Returns the sector where ``event`` happens, or None if it concerns the whole town."""
+        ...
 
 
 class EventQueue:

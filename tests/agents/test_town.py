@@ -181,3 +181,18 @@ def test_fork_copies_a_run_at_a_checkpoint_into_a_new_folder(make_town, tmp_path
         run_town.main(["fork", str(tmp_path / "run"), "--tick", "5", "--out", str(tmp_path / "x")])
         == 2
     )
+
+
+def test_the_narrator_places_an_event_given_only_in_words(make_town):
+    town = make_town(hours=1)
+    town.start()
+    town.inject("Smoke drifts out of the corner cafe kitchen.")
+    town.inject("Thunder rolls over the valley.")
+    town.step()
+    placed = {e.text: e.place for e in town.frame.events if e.kind == EventKind.USER_EVENT}
+    assert placed == {
+        "Smoke drifts out of the corner cafe kitchen.": "Corner Cafe",
+        "Thunder rolls over the valley.": None,
+    }
+    calls = town.llm.ledger.summary()["by_step"]["place_event"]
+    assert calls["calls"] == 2

@@ -142,6 +142,12 @@ class TownScript:
             ]
         }
 
+    def _EventPlace(self, prompt: str, schema: dict) -> dict:
+        places = schema["properties"]["place"]["enum"]
+        said = re.search(r'"(.*)"', prompt).group(1).lower()
+        named = [p for p in places if p.lower().split()[0] in said and p != "the whole town"]
+        return {"place": named[0] if named else "the whole town"}
+
     def _InterviewAnswer(self, prompt: str, schema: dict) -> dict:
         memories = _listed(prompt, "may matter:")
         answer = "I remember: " + " | ".join(memories) if memories else "I don't know."
