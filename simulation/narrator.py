@@ -264,6 +264,12 @@ class Narrator:
             )
         if conversation.id in spoken or body.name not in conversation.next_speakers():
             return events  # one line per conversation per tick; the others wait their turn
+        if not all(
+            self.within_earshot(body, self.bodies[n])
+            for n in conversation.participants
+            if n != body.name
+        ):
+            return [*events, self._end(conversation.id, tick, now, "apart")]
         spoken.add(conversation.id)
         conversation.turns.append((body.name, action.text))
         self._last_utterance[conversation.id] = tick
