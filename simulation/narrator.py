@@ -48,6 +48,9 @@ class Narrator:
         self.minutes_per_tick = minutes_per_tick
         self.object_states: dict[str, str] = {o.id: o.start_state for o in world.objects}
         self._walkable = world.walkable_tiles()
+        self.arena_of_tile: dict[tuple[int, int], str] = {
+            tile: arena.id for arena in world.arenas for tile in arena.tiles
+        }
         self.users: dict[str, set[str]] = {}
         self._last_utterance: dict[str, int] = {}
         self._ended_now: set[str] = set()
@@ -219,8 +222,7 @@ class Narrator:
         bx, by = b.tile
         if max(abs(ax - bx), abs(ay - by)) > EARSHOT_TILES:
             return False
-        arena_a, arena_b = self.world.arena_at(ax, ay), self.world.arena_at(bx, by)
-        return (arena_a.id if arena_a else None) == (arena_b.id if arena_b else None)
+        return self.arena_of_tile.get((ax, ay)) == self.arena_of_tile.get((bx, by))
 
     def _say(
         self, body: Body, action: Say, spoken: set[str], tick: int, now: datetime

@@ -18,6 +18,7 @@ from simulation.conversations import ConversationBook
 from simulation.narrator import Narrator
 from simulation.perception import Observation, Perception
 from simulation.scheduled import TownEvent
+from worlds.places import GameObject
 from worlds.world import World
 
 
@@ -64,21 +65,23 @@ class Senses:
         self.narrator = narrator
         self.conversations = conversations
         self.limits = limits
+        self._objects: dict[str, list[GameObject]] = {}
+        for obj in world.objects:
+            self._objects.setdefault(obj.arena, []).append(obj)
 
     def perceive(
         self, body: Body, tick: int, now: datetime, events: dict[str, list[Observation]]
     ) -> Perception:
         """Returns what ``body`` perceives this tick (``events`` are addressed observations)."""
         x, y = body.tile
-        arena = self.world.arena_at(x, y)
-        arena_id = arena.id if arena else None
+        arena_of_tile = self.narrator.arena_of_tile
+        arena_id = arena_of_tile.get((x, y))
         seen: list[Observation] = []
         nearby: list[str] = []
         if not body.state.asleep:
             for other, distance in self._neighbours(body):
                 ox, oy = other.tile
-                other_arena = self.world.arena_at(ox, oy)
-                if (other_arena.id if other_arena else None) != arena_id:
+                if arena_of_tile.get((ox, oy)) != arena_id:
                     continue
                 what = "asleep" if other.state.asleep else other.state.activity.description
                 seen.append(
@@ -93,17 +96,17 @@ class Senses:
                 if not other.state.asleep and self.narrator.within_earshot(body, other):
                     nearby.append(other.name)
             seen = seen[: self.limits.attention_bandwidth]
-            if arena is not None:
-                seen += self._object_observations(arena_id)  # type: ignore[arg-type]
+            if arena_id is not None:
+                seen += self._object_observations(arena_id)
         conversation = self.conversations.of(body.name)
-        sector = self.world.sector_at(x, y)
+        sector = arena_id.split(":", 1)[0] if arena_id else None
         return Perception(
             agent=body.name,
             tick=tick,
             time=now,
             position=(x, y),
             arena=arena_id,
-            sector=sector.name if sector else None,
+            sector=sector,
             action=body.state.activity.description,
             action_done=body.action_done(tick),
             asleep=body.state.asleep,
@@ -128,7 +131,7 @@ class Senses:
 
     def _object_observations(self, arena_id: str) -> list[Observation]:
         result = []
-        for obj in self.world.objects_in(arena_id):
+        for obj in self._objects.get(arena_id, ()):
             state = self.narrator.object_states.get(obj.id, obj.start_state)
             if state != obj.start_state:
                 result.append(
