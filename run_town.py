@@ -191,7 +191,7 @@ def _cast(config: Any, world: Any) -> list[Any]:
         if count > len(everyone):
             raise UserError(f"--agents {count}: {config.world} has only {len(everyone)} personas")
         cast = everyone[:count]
-    validate_against_world(cast, world)
+    validate_against_world(everyone, world)  # a broken persona file is an error, cast or not
     unknown = [w.agent for w in config.whispers if w.agent not in {p.name for p in cast}]
     if unknown:
         raise UserError(f"--whisper: {', '.join(unknown)} is not in this run's cast")
@@ -283,10 +283,15 @@ def _load_run(run_dir: Path) -> tuple[Any, Any, list[Any]]:
     path = run_dir / "run.json"
     if not path.exists():
         raise UserError(f"{run_dir}: not a run folder (no run.json)")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    config = RunConfig.model_validate(data["config"])
-    world = World.model_validate(data["world"])
-    personas = [Persona.model_validate(p) for p in data["personas"]]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        config = RunConfig.model_validate(data["config"])
+        world = World.model_validate(data["world"])
+        personas = [Persona.model_validate(p) for p in data["personas"]]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UserError(
+            f"{path}: not a readable run.json ({exc}); the run folder is damaged"
+        ) from None
     return config, world, personas
 
 
