@@ -27,12 +27,14 @@ def test_no_file_log_or_output_of_a_failing_run_contains_the_api_key(
         timeout_s=5,
         cache=True,
     )
-    config = RunConfig(world="two_rooms", hours=0.5, llm=settings,
-                       chroma=ChromaSettings(ephemeral=True))
+    config = RunConfig(
+        world="two_rooms", hours=0.5, llm=settings, chroma=ChromaSettings(ephemeral=True)
+    )
     stack = LLMStack(settings, cache_path=tmp_path / "cache.sqlite3")
     run_dir = tmp_path / "run"
-    town = build_town(config, load_world("two_rooms"), cast(), run_dir, stack,
-                      embedder=HashingEmbedder())
+    town = build_town(
+        config, load_world("two_rooms"), cast(), run_dir, stack, embedder=HashingEmbedder()
+    )
     town.start()
     summary = town.run()
     town.close()

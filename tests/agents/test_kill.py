@@ -1,0 +1,74 @@
+"""kill -9 at random moments: the trajectory, the checkpoints and the memory all survive."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agents.memory.index import ChromaSettings, open_index
+from agents.memory.store import MemoryStore
+from simulation.checkpoint import read_checkpoint
+from simulation.trajectory import read_trajectory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(run_dir: Path, hours: float, resume: bool = False) -> subprocess.Popen:
+    args = [sys.executable, "-m", "tests.agents.scripted_run", str(run_dir), str(hours)]
+    return subprocess.Popen(
+        [*args, *(["--resume"] if resume else [])],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def wait_for_progress(run_dir: Path, seen: int) -> None:
+    """Waits until the run has written more complete ticks than ``seen``."""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        path = run_dir / "trajectory.jsonl"
+        if path.exists() and path.read_text().count('"type":"frame"') > seen:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the run made no progress")
+
+
+@pytest.mark.slow
+def test_repeated_kill_9_never_loses_a_complete_tick_or_a_committed_memory(tmp_path):
+    rng = random.Random(11)
+    run_dir = tmp_path / "run"
+    hours = 24.0
+    process = start(run_dir, hours)
+    seen = 0
+    for round_ in range(4):
+        wait_for_progress(run_dir, seen)
+        time.sleep(rng.uniform(0.0, 0.3))  # lands in ticks, checkpoint writes or memory writes
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        frames = read_trajectory(run_dir).frames
+        ticks = [f.tick for f in frames]
+        assert ticks == list(range(1, len(ticks) + 1)), round_
+        seen = len(ticks)
+        checkpoint = read_checkpoint(run_dir)
+        assert checkpoint["tick"] <= (ticks[-1] if ticks else 0)
+        store = MemoryStore(run_dir / "memory.sqlite3")
+        assert store.position() >= checkpoint["memory_position"]  # nothing committed was lost
+        store.close()
+        process = start(run_dir, hours, resume=True)
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 0
+    frames = read_trajectory(run_dir).frames
+    assert [f.tick for f in frames] == list(range(1, 145))
+    store = MemoryStore(run_dir / "memory.sqlite3")
+    index = open_index(ChromaSettings(), run_dir, store.meta("index_namespace"))
+    for agent in store.agents():
+        assert index.count(agent) == store.count(agent), agent  # the index agrees with the store
+    index.close()
+    store.close()
