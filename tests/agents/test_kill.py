@@ -62,7 +62,7 @@ def test_repeated_kill_9_never_loses_a_complete_tick_or_a_committed_memory(tmp_p
         assert store.position() >= checkpoint["memory_position"]  # nothing committed was lost
         store.close()
         process = start(run_dir, hours, resume=True)
-    out, _ = process.communicate(timeout=300)
+    process.communicate(timeout=300)
     assert process.returncode == 0
     frames = read_trajectory(run_dir).frames
     assert [f.tick for f in frames] == list(range(1, 145))
