@@ -84,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--model", default=None)
     sample.add_argument("--out", type=Path, required=True, help="folder for the persona files")
+    replay = sub.add_parser("replay", help="watch a recorded run, or export its frames")
+    replay.add_argument("run_dir", type=Path)
+    replay.add_argument("--headless", action="store_true", help="no window")
+    replay.add_argument("--frames-out", type=Path, default=None, help="write PNG frames here")
+    replay.add_argument("--every", type=int, default=1, help="keep every Nth tick")
+    replay.add_argument("--gif", type=Path, default=None, help="write an animated GIF")
+    replay.add_argument("--speed", type=float, default=1.0, help="ticks per second (1 … 64)")
+    replay.add_argument("--seek", default=None, help='start at "HH:MM", "day N HH:MM" or "tick N"')
     interview = sub.add_parser("interview", help="ask an agent of a run a question")
     interview.add_argument("run_dir", type=Path)
     interview.add_argument("agent")
@@ -269,10 +277,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (run_dir / "trajectory.jsonl").exists():
         raise UserError(f"--out {run_dir}: a run is already there (use resume, or another --out)")
     if args.viewer:
-        raise UserError("--viewer: the live viewer is not available in this version")
+        return _run_with_viewer(config, world, personas, run_dir, args.quiet)
     town = _open_town(config, world, personas, run_dir)
     town.start()
     return _run_town(town, args.quiet)
+
+
+def _run_with_viewer(
+    config: Any, world: Any, personas: list[Any], run_dir: Path, quiet: bool
+) -> int:
+    """Runs the town in a worker thread while the window shows its frames on the main thread.
+
+    Closing the window stops the run after its current tick, with a checkpoint and a summary.
+    """
+    import queue
+    import threading
+
+    from viz.app import LiveViewer
+
+    frames: queue.Queue[Any] = queue.Queue()
+    town = _open_town(config, world, personas, run_dir, sinks=[frames.put])
+    town.start()
+    outcome: dict[str, Any] = {}
+
+    def simulate() -> None:
+        try:
+            outcome["code"] = _run_town(town, quiet)
+        finally:
+            frames.put(None)
+
+    worker = threading.Thread(target=simulate, name="gentown-simulation")
+    worker.start()
+    viewer = LiveViewer(world, [p.model_dump(mode="json") for p in personas], frames)
+    try:
+        viewer.run()
+    finally:
+        if worker.is_alive():
+            town.stop("viewer closed")
+        worker.join()
+    return int(outcome.get("code", 1))
 
 
 def _load_run(run_dir: Path) -> tuple[Any, Any, list[Any]]:
@@ -384,6 +427,27 @@ def _sample_personas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``replay``: a recorded run in a window, or exported as PNG frames / a GIF."""
+    from viz.app import replay
+
+    if not (args.run_dir / "trajectory.jsonl").exists():
+        raise UserError(f"{args.run_dir}: not a run folder (no trajectory.jsonl)")
+    if args.every < 1:
+        raise UserError(f"--every {args.every}: give 1 or more")
+    if not 0 < args.speed <= 64:
+        raise UserError(f"--speed {args.speed}: give a speed from 1 to 64")
+    return replay(
+        args.run_dir,
+        headless=args.headless,
+        frames_out=args.frames_out,
+        every=args.every,
+        gif=args.gif,
+        speed=args.speed,
+        seek=args.seek,
+    )
+
+
 def _open_existing(run_dir: Path, read_only: bool) -> Any:
     config, world, personas = _load_run(run_dir)
     town = _open_town(config, world, personas, run_dir)
@@ -432,6 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "world": cmd_world_check,
         "persona": cmd_persona,
         "interview": cmd_interview,
+        "replay": cmd_replay,
         "whisper": cmd_whisper,
     }
     try:

@@ -132,9 +132,14 @@ class Town:
             sinks=[self.stats, self._write_frame, *(sinks or [])],
             after_tick=[self._flush_memory],
             event_judge=LLMEventJudge(llm, world.name, self._record),
+            usage=self._usage,
         )
 
     # --- composition ---------------------------------------------------------------------
+
+    def _usage(self) -> tuple[int, float]:
+        total = self.llm.ledger.total
+        return total.tokens, round(total.cost_usd, 6)
 
     def _record(self, event: Event) -> None:
         self.model.record(event)

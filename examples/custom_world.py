@@ -57,12 +57,26 @@ def main(out: Path = Path("runs/example-custom-world"), backend=None, embedder=N
     """Runs two hours in the bakery and returns the run summary."""
     world = parse_ascii_world(WORLD, source="examples/custom_world.py")
     people = [
-        Persona(name="Greta Holm", age=52, occupation="the baker", home="Flat",
-                workplace="Bakery", wake_time="05:30", sleep_time="21:00",
-                relationships={"Pim Holm": "her son, who helps at the counter"}),
-        Persona(name="Pim Holm", age=19, occupation="a student who helps in the bakery",
-                home="Flat", workplace="Bakery", wake_time="06:30", sleep_time="23:30",
-                relationships={"Greta Holm": "his mother"}),
+        Persona(
+            name="Greta Holm",
+            age=52,
+            occupation="the baker",
+            home="Flat",
+            workplace="Bakery",
+            wake_time="05:30",
+            sleep_time="21:00",
+            relationships={"Pim Holm": "her son, who helps at the counter"},
+        ),
+        Persona(
+            name="Pim Holm",
+            age=19,
+            occupation="a student who helps in the bakery",
+            home="Flat",
+            workplace="Bakery",
+            wake_time="06:30",
+            sleep_time="23:30",
+            relationships={"Greta Holm": "his mother"},
+        ),
     ]
     settings = LLMSettings()
     config = RunConfig(world="Flour Street", hours=2, start="2026-02-13 06:30", llm=settings)

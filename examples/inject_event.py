@@ -40,8 +40,10 @@ def main(out: Path = Path("runs/example-inject"), backend=None, embedder=None) -
 
         town.run(on_tick=watch)
         remembers = {
-            name: any("pipe" in m.text.lower() or "flood" in m.text.lower()
-                      for m in town.memory.recent(name, 500))
+            name: any(
+                "pipe" in m.text.lower() or "flood" in m.text.lower()
+                for m in town.memory.recent(name, 500)
+            )
             for name in town.minds
         }
     finally:

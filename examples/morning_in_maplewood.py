@@ -35,8 +35,10 @@ def main(out: Path = Path("runs/example-morning"), backend=None, embedder=None) 
         for event in frame.events:
             if event.kind in (EventKind.ACTION_START, EventKind.UTTERANCE):
                 print(f"{frame.time:%H:%M} {event.agents[0]}: {event.text}")
-    print(f"{summary['conversations']} conversations, {summary['actions']} actions, "
-          f"{summary['llm']['total']['tokens']} tokens")
+    print(
+        f"{summary['conversations']} conversations, {summary['actions']} actions, "
+        f"{summary['llm']['total']['tokens']} tokens"
+    )
     return summary
 
 

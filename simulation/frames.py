@@ -36,7 +36,9 @@ class Frame(BaseModel):
     events: tuple[Event, ...] = ()
     object_states: dict[str, str] = {}
     llm_tokens: int = 0
+    """LLM tokens the run has used so far (a running total)."""
     llm_cost_usd: float = 0.0
+    """LLM cost of the run so far, in US dollars (a running total)."""
 
     def agent(self, name: str) -> AgentSnapshot:
         """Returns the snapshot of the named agent.

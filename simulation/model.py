@@ -63,6 +63,7 @@ class TownModel(mesa.Model):
         seed: Seeds ``self.random`` and ``self.rng``; all randomness draws from them.
         sinks: Called with each tick's frame (trajectory writer, viewer queue...).
         after_tick: Called after resolution each tick (e.g. the memory stream's batched flush).
+        usage: Returns the run's LLM tokens and cost so far, shown in frames.
         event_judge: Places user events given without a place (the narrator's LLM side);
             without one, such events reach the whole town.
     """
@@ -77,6 +78,7 @@ class TownModel(mesa.Model):
         sinks: list[FrameSink] | None = None,
         after_tick: list[TickHook] | None = None,
         event_judge: EventJudge | None = None,
+        usage: Callable[[], tuple[int, float]] | None = None,
     ) -> None:
         super().__init__(seed=seed)
         self.world = world
@@ -98,6 +100,7 @@ class TownModel(mesa.Model):
         self.after_tick: list[TickHook] = list(after_tick or [])
         self.stop_reason: str | None = None
         self.event_judge = event_judge
+        self.usage = usage
         self._tick_events: list[Event] = []
         self._runner = asyncio.Runner()
         self.frame = self._frame(())
@@ -252,6 +255,7 @@ class TownModel(mesa.Model):
                 )
 
     def _frame(self, events: tuple[Event, ...]) -> Frame:
+        tokens, cost = self.usage() if self.usage is not None else (0, 0.0)
         return Frame(
             tick=self.clock.tick,
             time=self.clock.now,
@@ -270,7 +274,9 @@ class TownModel(mesa.Model):
                 for b in self.bodies.values()
             ),
             events=events,
-            object_states={k: v for k, v in self.narrator.object_states.items()},
+            object_states=dict(self.narrator.object_states),
+            llm_tokens=tokens,
+            llm_cost_usd=cost,
         )
 
     def close(self) -> None:

@@ -1,5 +1,7 @@
-"""Agents on the map: coloured tokens with initials, name and action labels kept on screen,
-conversation links, sleepers' "z", and the selection ring.
+"""Agents on the map: coloured tokens with initials, labels, conversation links, sleepers' "z".
+
+Name and action labels are placed so they do not overlap and stay on screen; the inspected
+agent gets a pulsing ring.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class AgentsLayer:
         self.fonts = fonts
         self.label_mode = "auto"
         self.drawn: dict[str, DrawnAgent] = {}
+        self._on_screen: list[tuple[AgentView, tuple[int, int]]] = []
+        self._s = 32
         self._tokens: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._labels: OrderedDict[tuple, pygame.Surface] = OrderedDict()
 
@@ -65,7 +69,25 @@ class AgentsLayer:
         selected: str | None = None,
         speakers: frozenset[str] = frozenset(),
     ) -> None:
-        """Draws every visible agent, then their labels (placed so they do not overlap)."""
+        """Draws links and labels (placed so they do not overlap), then the tokens on top."""
+        self.draw_under(surface, camera, views, bounds, selected=selected, speakers=speakers)
+        self.draw_tokens(surface, now=now, selected=selected)
+
+    def draw_under(
+        self,
+        surface: pygame.Surface,
+        camera: Camera,
+        views: list[AgentView],
+        bounds: Rect,
+        *,
+        selected: str | None = None,
+        speakers: frozenset[str] = frozenset(),
+    ) -> None:
+        """Finds where agents go on screen and draws what lies under their tokens.
+
+        That is the conversation links and the labels; :meth:`draw_tokens` comes after, so a
+        crowded label never hides a person.
+        """
         s = camera.tile_px
         radius = max(4, int(s * 0.36))
         self.drawn = {}
@@ -80,9 +102,15 @@ class AgentsLayer:
                 on_screen.append((view, (round(sx), round(sy))))
         self._conversation_links(surface, on_screen, s)
         for view, center in on_screen:
-            self._token(surface, view, center, radius, s, now, view.name == selected)
             self.drawn[view.name] = DrawnAgent(view.name, center, radius)
         self._place_labels(surface, on_screen, radius, s, bounds, selected, speakers)
+        self._on_screen, self._s = on_screen, s
+
+    def draw_tokens(self, surface: pygame.Surface, *, now: float, selected: str | None) -> None:
+        """Draws the tokens placed by the last :meth:`draw_under`."""
+        for view, center in self._on_screen:
+            radius = self.drawn[view.name].radius
+            self._token(surface, view, center, radius, self._s, now, view.name == selected)
 
     def _token(
         self, surface: pygame.Surface, view: AgentView, center: tuple[int, int], radius: int,
@@ -101,16 +129,21 @@ class AgentsLayer:
             pulse = 2 + int(2 * (1 + math.sin(now * 5)))
             pygame.draw.circle(surface, pal.SELECTION, center, radius + 2 + pulse, max(2, s // 16))
         surface.blit(token, (x - token.get_width() // 2, y - token.get_height() // 2))
-        if s >= 16 and not asleep:
-            self._emoji_badge(surface, view, (x + radius - 1, y - radius + 1), max(9, int(s * 0.3)))
+        if s >= 24 and not asleep:
+            self._emoji_badge(surface, view, (x + radius + 1, y - radius), max(9, int(s * 0.28)))
         if asleep and s >= 10:
-            size = max(9, int(s * 0.34))
+            size = max(10, int(s * 0.38))
             for k in range(3):
-                phase = (now * 0.6 + k / 3) % 1.0
-                z = self.fonts.text("z" if k % 2 else "Z", size - k, pal.SLEEP_Z, bold=True)
-                z.set_alpha(int(255 * (1 - phase)))
-                surface.blit(z, (x + radius // 2 + int(phase * s * 0.4), y - radius - int(phase * s * 0.7)))
-                z.set_alpha(None)
+                phase = (now * 0.5 + k / 3) % 1.0
+                alpha = int(255 * min(1.0, 1.6 * (1 - phase)))
+                zx = x + radius // 2 + int(phase * s * 0.5)
+                zy = y - radius - size // 2 - int(phase * s * 0.8)
+                letter = "z" if k % 2 else "Z"
+                for color, dx, dy in ((pal.SLEEP_SHADOW, 1, 1), (pal.SLEEP_Z, 0, 0)):
+                    z = self.fonts.text(letter, size - k, color, bold=True)
+                    z.set_alpha(alpha)
+                    surface.blit(z, (zx + dx, zy + dy))
+                    z.set_alpha(None)
 
     def _make_token(self, name: str, radius: int, asleep: bool) -> pygame.Surface:
         color = self.cast.color(name)
@@ -122,15 +155,24 @@ class AgentsLayer:
         pygame.draw.ellipse(token, (0, 0, 0, 70), (3, size // 2 + 1, size - 6, size // 2 + 1))
         pygame.draw.circle(token, (255, 255, 255), c, radius + 2)
         pygame.draw.circle(token, color, c, radius)
-        pygame.draw.circle(token, pal.shade(color, 1.25), (c[0] - radius // 3, c[1] - radius // 3), max(1, radius // 3))
+        pygame.draw.circle(
+            token,
+            pal.shade(color, 1.25),
+            (c[0] - radius // 3, c[1] - radius // 3),
+            max(1, radius // 3),
+        )
         pygame.draw.circle(token, pal.shade(color, 0.65), c, radius, max(1, radius // 7))
         if radius >= 7:
             text_color = pal.TEXT_DARK if pal.luminance(color) > 0.62 else (255, 255, 255)
-            label = self.fonts.text(initials(name), max(8, int(radius * 0.95)), text_color, bold=True)
+            label = self.fonts.text(
+                initials(name), max(8, int(radius * 0.95)), text_color, bold=True
+            )
             token.blit(label, (c[0] - label.get_width() // 2, c[1] - label.get_height() // 2))
         return token
 
-    def _emoji_badge(self, surface: pygame.Surface, view: AgentView, at: tuple[int, int], size: int) -> None:
+    def _emoji_badge(
+        self, surface: pygame.Surface, view: AgentView, at: tuple[int, int], size: int
+    ) -> None:
         emoji = view.snapshot.emoji
         if not emoji:
             return
@@ -183,8 +225,13 @@ class AgentsLayer:
     ) -> None:  # fmt: skip
         tokens = [(c[0] - radius, c[1] - radius, 2 * radius, 2 * radius) for _, c in on_screen]
         placer = Placer(bounds, tokens if len(tokens) < 400 else ())
-        ordered = sorted(on_screen, key=lambda item: (item[0].name != selected, item[0].name not in speakers))
+        ordered = sorted(
+            on_screen, key=lambda item: (item[0].name != selected, item[0].name not in speakers)
+        )
+        bx, by, bw, bh = bounds
         for view, (x, y) in ordered:
+            if not (bx <= x < bx + bw and by <= y < by + bh):
+                continue  # under a panel or off the map: no label floating elsewhere
             detail = self._detail(s, view.name == selected)
             if detail is None and view.name in speakers:
                 detail = "name"
@@ -193,9 +240,11 @@ class AgentsLayer:
             label = self._label(view, detail, s, view.name == selected)
             w, h = label.get_size()
             below = y + radius + 3
+            right, left = x + radius + 3, x - radius - 3 - w
             candidates = [
-                (x - w // 2, below), (x - w // 2, below + h // 2), (x + radius + 3, y - h // 2),
-                (x - radius - 3 - w, y - h // 2), (x - w // 2, y - radius - 3 - h),
+                (x - w // 2, below), (right, y - h // 2), (left, y - h // 2),
+                (right - radius, below), (left + radius, below), (x - w // 2, below + h // 2),
+                (x - w // 2, y - radius - 3 - h), (right, y - h - 2), (left, y - h - 2),
             ]  # fmt: skip
             rect = placer.place(w, h, candidates, fallback=s >= 16 or view.name == selected)
             if rect is None:
@@ -242,9 +291,17 @@ class AgentsLayer:
         label = pygame.Surface((w, h), pygame.SRCALPHA)
         bg = (*pal.LABEL_BG, 235 if selected else 205)
         pygame.draw.rect(label, bg, label.get_rect(), border_radius=min(8, h // 2))
-        pygame.draw.rect(label, (*color, 255), (0, 0, 4, h), border_top_left_radius=4, border_bottom_left_radius=4)
+        pygame.draw.rect(
+            label,
+            (*color, 255),
+            (0, 0, 4, h),
+            border_top_left_radius=4,
+            border_bottom_left_radius=4,
+        )
         if selected:
-            pygame.draw.rect(label, (*pal.SELECTION, 255), label.get_rect(), 1, border_radius=min(8, h // 2))
+            pygame.draw.rect(
+                label, (*pal.SELECTION, 255), label.get_rect(), 1, border_radius=min(8, h // 2)
+            )
         y = pad // 2
         label.blit(parts[0], (pad + 4, y))
         if len(parts) > 1:

@@ -1,5 +1,6 @@
-"""Speech bubbles: wrapped text with the speaker's name, a tail to the speaker, stacked so no
-bubble hides another, fading out a few ticks after the line was said.
+"""Speech bubbles: wrapped lines with the speaker's name and a tail pointing at the speaker.
+
+Bubbles stack so none hides another, and fade out a few ticks after the line was said.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ NAME_SIZE = 12
 MAX_WIDTH = 260
 MAX_LINES = 5
 PAD = 8
+MAX_BUBBLES = 14
+"""Bubbles shown at once; further speakers get a small "..." marker (a crowd stays readable)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class BubblesLayer:
         self.fonts = fonts
         self._surfaces: OrderedDict[tuple[str, str, int], pygame.Surface] = OrderedDict()
         self.placed: list[PlacedBubble] = []
+        self.overflow: list[Speech] = []
+        self.priority: frozenset[str] = frozenset()
+        """Speakers whose bubbles are placed first (the inspected agent and its partners)."""
 
     def bubble(self, speaker: str, text: str, scale: int = 0) -> pygame.Surface:
         """The rendered bubble body (cached): the speaker's first name, then the wrapped line."""
@@ -78,6 +84,7 @@ class BubblesLayer:
         anchors: dict[str, tuple[int, int, int]],
         bounds: Rect,
         obstacles: list[Rect] = (),  # type: ignore[assignment]
+        soft: list[Rect] = (),  # type: ignore[assignment]
     ) -> list[PlacedBubble]:
         """Places bubbles (newest nearest its speaker) so none overlaps another.
 
@@ -86,12 +93,17 @@ class BubblesLayer:
             anchors: Speaker name -> ``(x, y, radius)`` of its token on screen.
             bounds: Where bubbles may go.
             obstacles: Rectangles to keep clear (the speakers' tokens).
+            soft: Rectangles to avoid when there is room (name labels).
         """
-        placer = Placer(bounds, obstacles)
+        placer = Placer(bounds, obstacles, soft)
         placed: list[PlacedBubble] = []
-        for speech in sorted(speeches, key=lambda sp: sp.age):
+        self.overflow: list[Speech] = []
+        for speech in sorted(speeches, key=lambda sp: (sp.speaker not in self.priority, sp.age)):
             anchor = anchors.get(speech.speaker)
             if anchor is None:
+                continue
+            if len(placed) >= MAX_BUBBLES:
+                self.overflow.append(speech)
                 continue
             x, y, radius = anchor
             surface = self.bubble(speech.speaker, speech.text)
@@ -107,12 +119,44 @@ class BubblesLayer:
         anchors: dict[str, tuple[int, int, int]],
         bounds: Rect,
         obstacles: list[Rect] = (),  # type: ignore[assignment]
+        soft: list[Rect] = (),  # type: ignore[assignment]
     ) -> list[PlacedBubble]:
         """Lays out and draws the bubbles; oldest first so the newest are on top."""
-        self.placed = self.layout(speeches, anchors, bounds, obstacles)
+        self.place(speeches, anchors, bounds, obstacles, soft)
+        self.draw_leaders(surface)
+        self.draw_bubbles(surface, anchors)
+        return self.placed
+
+    def place(
+        self,
+        speeches: list[Speech],
+        anchors: dict[str, tuple[int, int, int]],
+        bounds: Rect,
+        obstacles: list[Rect] = (),  # type: ignore[assignment]
+        soft: list[Rect] = (),  # type: ignore[assignment]
+    ) -> list[PlacedBubble]:
+        """Lays the bubbles out (see :meth:`layout`) and keeps them for drawing."""
+        self.placed = self.layout(speeches, anchors, bounds, obstacles, soft)
+        return self.placed
+
+    def draw_leaders(self, surface: pygame.Surface) -> None:
+        """Draws the thin lines from far bubbles to their speakers (under the tokens)."""
+        for bubble in self.placed:
+            if bubble.speech.alpha >= 255:
+                _leader(surface, bubble.rect, bubble.tip, self.cast.color(bubble.speech.speaker))
+
+    def draw_bubbles(
+        self, surface: pygame.Surface, anchors: dict[str, tuple[int, int, int]]
+    ) -> None:
+        """Draws the placed bubbles, and "..." markers for speakers beyond the limit."""
+        shown = {b.speech.speaker for b in self.placed}
+        for speech in self.overflow:
+            if speech.speaker not in shown and speech.speaker in anchors:
+                shown.add(speech.speaker)
+                x, y, radius = anchors[speech.speaker]
+                _hint(surface, (x, y - radius - 8), self.cast.color(speech.speaker))
         for bubble in sorted(self.placed, key=lambda b: -b.speech.age):
             self._draw_one(surface, bubble)
-        return self.placed
 
     def _draw_one(self, target: pygame.Surface, bubble: PlacedBubble) -> None:
         body = self.bubble(bubble.speech.speaker, bubble.speech.text)
@@ -126,27 +170,67 @@ class BubblesLayer:
             return
         layer = pygame.Surface(area.size, pygame.SRCALPHA)
         local = rect.move(-area.x, -area.y)
-        _tail(layer, local, (tip[0] - area.x, tip[1] - area.y), color)
+        _tail(layer, local, (tip[0] - area.x, tip[1] - area.y), color, leader=True)
         layer.blit(body, local.topleft)
         layer.set_alpha(alpha)
         target.blit(layer, area.topleft)
 
 
-def _tail(surface: pygame.Surface, rect: pygame.Rect, tip: tuple[int, int], color: pal.Color) -> None:
-    """A wedge from the bubble's nearest edge to the tip (drawn under the bubble)."""
+def _hint(surface: pygame.Surface, at: tuple[int, int], color: pal.Color) -> None:
+    """A tiny bubble with three dots: someone talks here (too many bubbles to show them all)."""
+    rect = pygame.Rect(0, 0, 20, 12)
+    rect.midbottom = at
+    pygame.draw.rect(surface, pal.BUBBLE, rect, border_radius=5)
+    pygame.draw.rect(surface, color, rect, 1, border_radius=5)
+    for k in (-5, 0, 5):
+        pygame.draw.circle(surface, pal.BUBBLE_TEXT, (rect.centerx + k, rect.centery), 1)
+
+
+def _tail_base(
+    rect: pygame.Rect, tip: tuple[int, int]
+) -> tuple[list[tuple[int, int]], tuple[int, int], tuple[int, int]]:
+    """The wedge's base corners on the bubble edge nearest the tip, and its point."""
     tx, ty = tip
     half = 7
     if ty >= rect.bottom:
         bx = max(rect.x + 12, min(rect.right - 12, tx))
-        base = [(bx - half, rect.bottom - 3), (bx + half, rect.bottom - 3)]
+        base, mid = (
+            [(bx - half, rect.bottom - 3), (bx + half, rect.bottom - 3)],
+            (bx, rect.bottom - 3),
+        )
     elif ty <= rect.top:
         bx = max(rect.x + 12, min(rect.right - 12, tx))
-        base = [(bx - half, rect.top + 3), (bx + half, rect.top + 3)]
+        base, mid = [(bx - half, rect.top + 3), (bx + half, rect.top + 3)], (bx, rect.top + 3)
     else:
         by = max(rect.y + 10, min(rect.bottom - 10, ty))
         edge = rect.right - 3 if tx > rect.centerx else rect.x + 3
-        base = [(edge, by - half), (edge, by + half)]
-    points = [base[0], tip, base[1]]
+        base, mid = [(edge, by - half), (edge, by + half)], (edge, by)
+    dx, dy = tx - mid[0], ty - mid[1]
+    dist = max(1.0, (dx * dx + dy * dy) ** 0.5)
+    reach = min(dist, 16.0)
+    point = (round(mid[0] + dx / dist * reach), round(mid[1] + dy / dist * reach))
+    return base, point, mid
+
+
+def _leader(
+    surface: pygame.Surface, rect: pygame.Rect, tip: tuple[int, int], color: pal.Color
+) -> None:
+    """A thin line from the wedge's point to a speaker too far for the wedge alone."""
+    _, point, _ = _tail_base(rect, tip)
+    if abs(point[0] - tip[0]) + abs(point[1] - tip[1]) > 2:
+        pygame.draw.line(surface, color, point, tip, 2)
+        pygame.draw.circle(surface, color, tip, 3)
+
+
+def _tail(
+    surface: pygame.Surface, rect: pygame.Rect, tip: tuple[int, int], color: pal.Color,
+    *, leader: bool = False,
+) -> None:  # fmt: skip
+    """The wedge from the bubble towards the tip (drawn under the bubble body)."""
+    base, point, _ = _tail_base(rect, tip)
+    if leader:
+        _leader(surface, rect, tip, color)
+    points = [base[0], point, base[1]]
     pygame.draw.polygon(surface, pal.BUBBLE, points)
-    pygame.draw.line(surface, color, base[0], tip, 2)
-    pygame.draw.line(surface, color, base[1], tip, 2)
+    pygame.draw.line(surface, color, base[0], point, 2)
+    pygame.draw.line(surface, color, base[1], point, 2)

@@ -26,8 +26,10 @@ def gif_available() -> bool:
 
 
 def render_at(viewer: Viewer, surface: pygame.Surface, cursor: float) -> None:
-    """Draws the view with the play head at ``cursor`` (a frame index, fractions interpolate)."""
-    viewer.timeline.playing = False
+    """Draws the view with the play head at ``cursor`` (a frame index, fractions interpolate).
+
+    The play state is left as it is (the HUD shows it); ``update(0)`` never moves the head.
+    """
     viewer.timeline.cursor = max(0.0, min(float(viewer.timeline.last), cursor))
     viewer.update(0.0)
     viewer.draw(surface)

@@ -118,7 +118,9 @@ class Fonts:
         """Pixel size the text will have."""
         return self.font(size, bold).size(self.clean(text, size, bold) or " ")
 
-    def wrap(self, text: str, size: int, width: int, max_lines: int, bold: bool = False) -> list[str]:
+    def wrap(
+        self, text: str, size: int, width: int, max_lines: int, bold: bool = False
+    ) -> list[str]:
         """Splits text into lines no wider than ``width``; the last kept line ends with "...".
 
         Words longer than a line are cut.

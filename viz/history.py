@@ -47,6 +47,7 @@ class History:
         self._spend_ticks: list[int] = []
         self._spend: list[tuple[int, float]] = []
         self._has_call_records = False
+        self._reflected: set[tuple[str, str | None]] = set()
 
     def add(self, frame: Frame, llm_calls: list[dict[str, Any]] | None = None) -> None:
         """Indexes one frame (and the LLM call records of its tick, if known)."""
@@ -77,12 +78,15 @@ class History:
             return
         if kind in PLAN_KINDS:
             self._plans.setdefault(actor, _Track()).add(event)
-        elif kind == EventKind.REFLECTION:
-            self._reflections.setdefault(actor, _Track()).add(event)
-        elif kind == EventKind.MEMORY_ADDED:
-            if event.data.get("memory_kind") == "reflection":
+        elif kind == EventKind.REFLECTION or (
+            kind == EventKind.MEMORY_ADDED and event.data.get("memory_kind") == "reflection"
+        ):
+            key = (actor, event.text)  # a reflection is recorded as an event and as a memory
+            if key not in self._reflected:
+                self._reflected.add(key)
                 self._reflections.setdefault(actor, _Track()).add(event)
-            elif event.data.get("memory_kind") != "plan":
+        elif kind == EventKind.MEMORY_ADDED:
+            if event.data.get("memory_kind") != "plan":
                 self._memories.setdefault(actor, _Track()).add(event)
         elif kind == EventKind.UTTERANCE:
             for name in event.agents:

@@ -1,5 +1,6 @@
-"""Heads-up display: date and time, tick, speed, LLM spend, the event ticker, the scrubber,
-toasts, the go-to-time prompt and the help overlay.
+"""Heads-up display: date and time, tick, speed, LLM spend, ticker, scrubber and help.
+
+Also the toasts and the go-to-time prompt.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def draw_play_icon(surface: pygame.Surface, at: tuple[int, int], playing: bool, 
     """A play triangle or pause bars (drawn, so no font glyph is needed)."""
     x, y = at
     if playing:
-        pygame.draw.polygon(surface, pal.ACCENT, [(x, y), (x, y + size), (x + size * 0.85, y + size / 2)])
+        pygame.draw.polygon(
+            surface, pal.ACCENT, [(x, y), (x, y + size), (x + size * 0.85, y + size / 2)]
+        )
     else:
         w = max(2, size // 3)
         pygame.draw.rect(surface, pal.ACCENT, (x, y, w, size))
@@ -92,7 +95,6 @@ class Hud:
         finished: bool, now: float, ticker_width: int,
     ) -> None:  # fmt: skip
         """Draws the top bar, ticker, scrubber and overlays."""
-        w, h = surface.get_size()
         self._top(surface, timeline, history, live, finished, now)
         self._ticker(surface, timeline, history, ticker_width)
         self._scrubber(surface, timeline, history)
@@ -157,7 +159,7 @@ class Hud:
         events = history.ticker(frame.tick, TICKER_LINES)
         if not events:
             return
-        w, h = surface.get_size()
+        h = surface.get_height()
         line_h = 20
         panel_h = line_h * len(events) + 10
         y0 = h - SCRUB_H - panel_h - 6
@@ -191,7 +193,9 @@ class Hud:
         span = max(1, tl.frames[-1].tick - first)
         for tick in history.ticker_ticks():
             x = track.x + int(track.w * (tick - first) / span)
-            pygame.draw.line(surface, pal.TICKER_KINDS["narrator"], (x, track.y - 4), (x, track.bottom + 3))
+            pygame.draw.line(
+                surface, pal.TICKER_KINDS["narrator"], (x, track.y - 4), (x, track.bottom + 3)
+            )
         pygame.draw.circle(surface, pal.TEXT, (done.right, track.centery), 5)
 
     def _prompt(self, surface: pygame.Surface) -> None:

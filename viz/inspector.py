@@ -1,5 +1,6 @@
-"""The inspector panel: who a person is, what they do and plan, what they remember, whom they
-talk to; or an object's state and users. Cards are plain data; the panel draws them.
+"""The inspector panel: a person's persona, plan, memories and relationships, or an object.
+
+Cards are plain data (testable without pygame); the panel draws them.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def agent_card(name: str, cast: Cast, frame: Frame | None, history: History) -> 
         now.append(("asleep" if snap.asleep else snap.action, "hl"))
         now.append((f"at {pretty_place(snap.place)}", "dim"))
         if snap.conversation:
-            others = [a.name for a in frame.agents if a.conversation == snap.conversation and a.name != name]  # type: ignore[union-attr]
+            others = [
+                a.name
+                for a in frame.agents
+                if a.conversation == snap.conversation and a.name != name
+            ]  # type: ignore[union-attr]
             now.append((f"talking with {', '.join(others) or 'someone'}", "text"))
         if snap.utterance:
             now.append((f'says: "{snap.utterance}"', "text"))
@@ -80,7 +85,8 @@ def agent_card(name: str, cast: Cast, frame: Frame | None, history: History) -> 
         card.sections.append(("Persona", about))
     card.sections.append(("Plan", _plan_lines(history, name, tick, frame.time if frame else None)))
     memories = [
-        (f"[{e.data.get('importance', '?')}] {e.text}", "text") for e in history.memories(name, tick)
+        (f"[{e.data.get('importance', '?')}] {e.text}", "text")
+        for e in history.memories(name, tick)
     ]
     card.sections.append(("Recent memories", memories or [("none yet", "dim")]))
     reflections = [(e.text or "", "text") for e in history.reflections(name, tick)]
@@ -126,7 +132,9 @@ def _relationship_lines(persona: dict, history: History, name: str, tick: int) -
 def object_card(obj: GameObject, state: str, frame: Frame | None, history: History) -> Card:
     """The card of an object at the frame's tick."""
     card = Card(obj.name, pretty_place(obj.arena), pal.ACTIVE_GLOW)
-    states: list[Line] = [(f"{'> ' if s == state else '   '}{s}", "hl" if s == state else "dim") for s in obj.states]
+    states: list[Line] = [
+        (f"{'> ' if s == state else '   '}{s}", "hl" if s == state else "dim") for s in obj.states
+    ]
     card.sections.append(("State", states))
     users = [a.name for a in frame.agents if a.place == obj.address] if frame is not None else []
     card.sections.append(("Used by", [(u, "text") for u in users] or [("nobody", "dim")]))
@@ -162,7 +170,7 @@ class Inspector:
 
     def draw(self, surface: pygame.Surface, card: Card, top: int, bottom: int) -> pygame.Rect:
         """Draws the panel along the right edge between ``top`` and ``bottom``; returns its rect."""
-        w, h = surface.get_size()
+        w = surface.get_width()
         self.rect = pygame.Rect(w - WIDTH, top, WIDTH, max(50, bottom - top))
         panel = pygame.Surface(self.rect.size, pygame.SRCALPHA)
         panel.fill((*pal.PANEL, 238))
@@ -171,7 +179,9 @@ class Inspector:
             pygame.draw.rect(panel, card.color, (0, 0, 6, self.rect.h))
         inner_w = WIDTH - 40
         y = 14 - self.scroll
-        title = self.fonts.text(self.fonts.ellipsize(card.title, 20, inner_w - 30, True), 20, pal.TEXT, bold=True)
+        title = self.fonts.text(
+            self.fonts.ellipsize(card.title, 20, inner_w - 30, True), 20, pal.TEXT, bold=True
+        )
         panel.blit(title, (20, y))
         self.close_rect = pygame.Rect(self.rect.right - 30, self.rect.y + 12, 18, 18)
         local_close = self.close_rect.move(-self.rect.x, -self.rect.y)
@@ -188,9 +198,12 @@ class Inspector:
             panel.blit(self.fonts.text(heading.upper(), 12, pal.HEADING, bold=True), (20, y))
             y += 18
             for text, style in lines:
-                for i, part in enumerate(self.fonts.wrap(text, 14, inner_w - (12 if i else 0), 6)):
+                for i, part in enumerate(self.fonts.wrap(text, 14, inner_w - 12, 6)):
                     if -20 < y < self.rect.h:
-                        panel.blit(self.fonts.text(part, 14, styles.get(style, pal.TEXT)), (20 + (12 if i else 0), y))
+                        panel.blit(
+                            self.fonts.text(part, 14, styles.get(style, pal.TEXT)),
+                            (20 + (12 if i else 0), y),
+                        )
                     y += 18
         self._content_h = y + self.scroll + 20
         surface.blit(panel, self.rect.topleft)

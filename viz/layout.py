@@ -34,14 +34,21 @@ class Placer:
     Args:
         bounds: The area rectangles must stay in (e.g. the map viewport).
         obstacles: Rectangles already taken (panels, sprites to keep visible).
+        soft: Rectangles better left uncovered (labels), covered only when nothing else fits.
     """
 
-    def __init__(self, bounds: Rect, obstacles: Iterable[Rect] = ()) -> None:
+    def __init__(
+        self, bounds: Rect, obstacles: Iterable[Rect] = (), soft: Iterable[Rect] = ()
+    ) -> None:
         self.bounds = bounds
         self.placed: list[Rect] = []
         self._cells: dict[tuple[int, int], list[Rect]] = {}
+        self._soft: dict[tuple[int, int], list[Rect]] = {}
         for rect in obstacles:
             self._add(rect)
+        for rect in soft:
+            for key in self._keys(rect):
+                self._soft.setdefault(key, []).append(rect)
 
     def _keys(self, rect: Rect) -> Iterable[tuple[int, int]]:
         x, y, w, h = rect
@@ -53,12 +60,19 @@ class Placer:
         for key in self._keys(rect):
             self._cells.setdefault(key, []).append(rect)
 
-    def is_free(self, rect: Rect) -> bool:
-        """Whether ``rect`` overlaps nothing placed (or given as an obstacle) so far."""
+    def is_free(self, rect: Rect, *, strict: bool = False) -> bool:
+        """Whether ``rect`` overlaps nothing placed (or given as an obstacle) so far.
+
+        ``strict`` also keeps clear of the soft obstacles.
+        """
         for key in self._keys(rect):
             for other in self._cells.get(key, ()):
                 if overlaps(rect, other):
                     return False
+            if strict:
+                for other in self._soft.get(key, ()):
+                    if overlaps(rect, other):
+                        return False
         return True
 
     def take(self, rect: Rect) -> Rect:
@@ -74,18 +88,20 @@ class Placer:
         candidates: Iterable[tuple[int, int]],
         *,
         fallback: bool = True,
+        strict: bool = False,
     ) -> Rect | None:
         """Places a ``width`` x ``height`` rectangle at the first free candidate top-left.
 
         Candidates are clamped into the bounds first. When none is free, ``fallback`` places it
-        at the first candidate anyway (overlapping); otherwise ``None`` is returned.
+        at the first candidate anyway (overlapping); otherwise ``None`` is returned. ``strict``
+        candidates must also avoid the soft obstacles.
         """
         first: Rect | None = None
         for x, y in candidates:
             rect = clamp_into((int(x), int(y), width, height), self.bounds)
             if first is None:
                 first = rect
-            if self.is_free(rect):
+            if self.is_free(rect, strict=strict):
                 return self.take(rect)
         if first is None or not fallback:
             return None
@@ -112,14 +128,17 @@ class Placer:
                 candidates.append((base_x + side * (width + gap), y))
         for k in range(1, 6):  # below the speaker as a last resort near it
             candidates.append((base_x, int(ay + gap + (k - 1) * step + 20)))
-        rect = self.place(width, height, candidates, fallback=False)
+        near = candidates[:9]
+        rect = self.place(width, height, near, fallback=False, strict=True)
+        if rect is None:
+            rect = self.place(width, height, candidates, fallback=False)
         if rect is not None:
             return rect
         bx, by, bw, bh = self.bounds
         scan = [
             (x, y)
             for y in range(by, by + max(1, bh - height) + 1, max(8, height // 2))
-            for x in range(bx, bx + max(1, bw - width) + 1, max(8, width // 4))
+            for x in range(bx, bx + max(1, bw - width) + 1, max(8, width // 3))
         ]
         scan.sort(key=lambda p: (p[0] + width / 2 - ax) ** 2 + (p[1] + height - ay) ** 2)
         rect = self.place(width, height, scan, fallback=False)

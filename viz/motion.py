@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
+from itertools import pairwise
 
 from simulation.frames import AgentSnapshot, Frame
 
@@ -61,7 +62,7 @@ def along(path: list[Tile], distance: float) -> Point:
     """The point ``distance`` tiles along a polyline of tiles (clamped to its ends)."""
     if distance <= 0 or len(path) == 1:
         return (float(path[0][0]), float(path[0][1]))
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in pairwise(path):
         seg = math.hypot(b[0] - a[0], b[1] - a[1])
         if distance <= seg:
             t = distance / seg if seg else 1.0
@@ -72,7 +73,7 @@ def along(path: list[Tile], distance: float) -> Point:
 
 def length(path: list[Tile]) -> float:
     """Length of a polyline of tiles."""
-    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(path, path[1:], strict=False))
+    return sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairwise(path))
 
 
 class Motion:

@@ -34,7 +34,9 @@ class ObjectsLayer:
         """An object's state in a frame (its start state when the frame does not say)."""
         return states.get(obj.id, obj.start_state)
 
-    def sprite(self, obj: GameObject, state: str, tile_px: int) -> tuple[pygame.Surface, tuple[int, int]]:
+    def sprite(
+        self, obj: GameObject, state: str, tile_px: int
+    ) -> tuple[pygame.Surface, tuple[int, int]]:
         """The cached sprite of an object in a state at a zoom, with its offset."""
         key = (obj.id, state, tile_px)
         found = self._sprites.get(key)
@@ -58,7 +60,9 @@ class ObjectsLayer:
             if self.outline_only:
                 if object_art.shows_glow(obj, state):
                     rect = pygame.Rect(round(sx), round(sy), (x1 - x0) * s, (y1 - y0) * s)
-                    pygame.draw.rect(surface, pal.ACTIVE_GLOW, rect, max(2, s // 10), border_radius=4)
+                    pygame.draw.rect(
+                        surface, pal.ACTIVE_GLOW, rect, max(2, s // 10), border_radius=4
+                    )
                 continue
             sprite, (ox, oy) = self.sprite(obj, state, s)
             surface.blit(sprite, (round(sx) + ox, round(sy) + oy))

@@ -98,7 +98,8 @@ ARENA_LABEL_TEXT: Color = (70, 60, 52)
 BUBBLE: Color = (255, 253, 244)
 BUBBLE_TEXT: Color = (30, 32, 40)
 CONVERSATION_LINK: Color = (255, 244, 206)
-SLEEP_Z: Color = (190, 214, 255)
+SLEEP_Z: Color = (200, 222, 255)
+SLEEP_SHADOW: Color = (30, 40, 80)
 SELECTION: Color = (255, 230, 90)
 ACTIVE_GLOW: Color = (255, 176, 48)
 
@@ -164,5 +165,5 @@ def mix(a: Color, b: Color, t: float) -> Color:
 def marker_color(key: str) -> Color:
     """A stable bright colour for a key (e.g. an emoji that no font can draw)."""
     digest = hashlib.blake2b(key.encode(), digest_size=1).digest()
-    r, g, b = colorsys.hsv_to_rgb(digest[0] / 255, 0.6, 0.95)
+    r, g, b = colorsys.hsv_to_rgb(digest[0] / 255, 0.42, 0.92)
     return (int(r * 255), int(g * 255), int(b * 255))

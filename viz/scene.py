@@ -1,5 +1,6 @@
-"""What is on screen at the play head, independent of drawing: agents at interpolated
-positions and the speech bubbles still showing. No pygame here.
+"""What is on screen at the play head, independent of drawing.
+
+Agents at interpolated positions and the speech bubbles still showing. No pygame here.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def initials(name: str) -> str:
     if not parts:
         return "?"
     if len(parts) == 1:
-        return parts[0][:2].capitalize()
+        return parts[0][:2].upper()
     return (parts[0][0] + parts[-1][0]).upper()
 
 
@@ -132,7 +133,7 @@ def _spread(views: list[AgentView]) -> list[AgentView]:
         if len(members) < 2:
             continue
         members.sort(key=lambda i: views[i].name)
-        radius = 0.26 if len(members) <= 4 else 0.34
+        radius = 0.42 if len(members) <= 3 else 0.5
         for k, i in enumerate(members):
             angle = 2 * math.pi * k / len(members) - math.pi / 2
             v = views[i]

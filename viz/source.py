@@ -37,7 +37,11 @@ class Timeline:
     """
 
     def __init__(
-        self, frames: list[Frame] | None = None, *, seconds_per_tick: float = 1.0, live: bool = False
+        self,
+        frames: list[Frame] | None = None,
+        *,
+        seconds_per_tick: float = 1.0,
+        live: bool = False,
     ) -> None:
         self.frames: list[Frame] = list(frames or [])
         self.seconds_per_tick = seconds_per_tick
@@ -57,7 +61,7 @@ class Timeline:
     @property
     def index(self) -> int:
         """Index of the frame the play head is on (or just past)."""
-        return max(0, min(self.last, int(math.floor(self.cursor))))
+        return max(0, min(self.last, math.floor(self.cursor)))
 
     @property
     def fraction(self) -> float:

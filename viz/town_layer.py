@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from pathlib import Path
 
 import pygame
 
 from viz import palette as pal
 from viz.fonts import Fonts
 from viz.palette import Color
+from viz.place_labels import arena_label, sector_label
+from viz.tiled_art import TiledArt
 from worlds.places import Arena, PlaceKind, Terrain
 from worlds.world import World
 
@@ -38,10 +39,14 @@ class TownLayer:
         world: The town.
         fonts: Fonts for place labels.
         cache_levels: How many zoom levels to keep rendered.
+        labels: Draw sector and arena names on the map.
     """
 
-    def __init__(self, world: World, fonts: Fonts, cache_levels: int = 3) -> None:
+    def __init__(
+        self, world: World, fonts: Fonts, cache_levels: int = 3, *, labels: bool = True
+    ) -> None:
         self.world = world
+        self.labels = labels
         self.fonts = fonts
         self.cache_levels = cache_levels
         self._cache: OrderedDict[int, pygame.Surface] = OrderedDict()
@@ -50,7 +55,7 @@ class TownLayer:
             for tile in arena.tiles:
                 self._arena_of.setdefault(tile, arena)
         self._object_tiles = {t for o in world.objects for t in o.tiles}
-        self._tiled = _TiledArt.load(world)
+        self._tiled = TiledArt.load(world)
         self.uses_tileset = self._tiled is not None
 
     def surface(self, tile_px: int) -> pygame.Surface:
@@ -65,7 +70,8 @@ class TownLayer:
             self._tiled.draw(surface, tile_px)
         else:
             self._draw_tiles(surface, tile_px)
-        self._draw_labels(surface, tile_px)
+        if self.labels:
+            self._draw_labels(surface, tile_px)
         if pygame.display.get_surface() is not None:
             surface = surface.convert()
         self._cache[tile_px] = surface
@@ -278,116 +284,15 @@ class TownLayer:
     def _draw_labels(self, surface: pygame.Surface, s: int) -> None:
         if s >= 20:
             for arena in self.world.arenas:
-                self._arena_label(surface, arena, s)
+                arena_label(surface, self.fonts, arena, self._object_tiles, s)
         for sector in self.world.sectors:
             tiles = [t for a in self.world.arenas_in(sector.name) for t in a.tiles]
             if tiles:
-                self._sector_label(surface, sector.name, tiles, s)
-
-    def _sector_label(self, surface: pygame.Surface, name: str, tiles: list[Tile], s: int) -> None:
-        x0 = min(t[0] for t in tiles)
-        x1 = max(t[0] for t in tiles) + 1
-        y0 = min(t[1] for t in tiles)
-        size = max(9, min(17, int(s * 0.5)))
-        text = self.fonts.text(name, size, pal.SECTOR_LABEL_TEXT, bold=True)
-        pad_x, pad_y = max(3, size // 3), max(1, size // 6)
-        w, h = text.get_width() + 2 * pad_x, text.get_height() + 2 * pad_y
-        on_wall = self._terrain((x0 + x1) // 2, y0 - 1) == Terrain.WALL
-        cy = (y0 - 0.5) * s if on_wall else y0 * s + h / 2 + 2
-        rect = pygame.Rect(0, 0, w, h)
-        rect.center = (int((x0 + x1) / 2 * s), int(cy))
-        rect.clamp_ip(surface.get_rect())
-        pygame.draw.rect(surface, pal.SECTOR_LABEL_BG, rect, border_radius=h // 2)
-        pygame.draw.rect(surface, pal.shade(pal.SECTOR_LABEL_BG, 1.3), rect, 1, border_radius=h // 2)
-        surface.blit(text, (rect.x + pad_x, rect.y + pad_y))
-
-    def _arena_label(self, surface: pygame.Surface, arena: Arena, s: int) -> None:
-        size = max(8, min(13, int(s * 0.36)))
-        text = self.fonts.text(arena.name, size, pal.ARENA_LABEL_TEXT)
-        need = text.get_width() / s + 0.3
-        rows = sorted({t[1] for t in arena.tiles}, reverse=True)
-        for row in rows:  # the lowest run of free floor wide enough for the label
-            xs = sorted(t[0] for t in arena.tiles if t[1] == row and t not in self._object_tiles)
-            start = prev = None
-            for x in [*xs, None]:
-                if x is not None and prev is not None and x == prev + 1:
-                    prev = x
-                    continue
-                if start is not None and prev is not None and prev + 1 - start >= need:
-                    mid = (start + prev + 1) / 2 * s
-                    surface.blit(
-                        text, (int(mid - text.get_width() / 2), int((row + 0.5) * s - text.get_height() / 2))
+                on_wall = (
+                    self._terrain(
+                        (min(t[0] for t in tiles) + max(t[0] for t in tiles) + 1) // 2,
+                        min(t[1] for t in tiles) - 1,
                     )
-                    return
-                start = prev = x
-        # no free run: skip the label rather than cover objects
-
-
-class _TiledArt:
-    """A Tiled map's own tile graphics, composed once at native size."""
-
-    def __init__(self, native: pygame.Surface) -> None:
-        self.native = native
-
-    @classmethod
-    def load(cls, world: World) -> _TiledArt | None:
-        graphics = world.graphics
-        if graphics is None or not graphics.layers or not graphics.tilesets:
-            return None
-        images: dict[int, pygame.Surface] = {}
-        for tileset in graphics.tilesets:
-            if not tileset.image or not Path(tileset.image).is_file():
-                logger.info("tileset image %r not found; drawing the map procedurally", tileset.image)
-                return None
-            try:
-                images[tileset.first_gid] = pygame.image.load(tileset.image)
-            except (pygame.error, OSError) as exc:
-                logger.warning("cannot read tileset image %s (%s); drawing procedurally", tileset.image, exc)
-                return None
-        tw, th = graphics.tile_width, graphics.tile_height
-        native = pygame.Surface((world.width * tw, world.height * th), pygame.SRCALPHA)
-        ordered = sorted(graphics.tilesets, key=lambda t: t.first_gid)
-        cache: dict[int, pygame.Surface | None] = {}
-        for layer in graphics.layers:
-            if not layer.visible:
-                continue
-            for i, raw in enumerate(layer.data):
-                if not raw:
-                    continue
-                tile = cache.get(raw)
-                if raw not in cache:
-                    tile = _tile_image(raw, ordered, images)
-                    cache[raw] = tile
-                if tile is not None:
-                    native.blit(tile, ((i % world.width) * tw, (i // world.width) * th))
-        return cls(native)
-
-    def draw(self, surface: pygame.Surface, s: int) -> None:
-        surface.fill(pal.BACKGROUND)
-        size = surface.get_size()
-        scaler = pygame.transform.smoothscale if size[0] < self.native.get_width() else pygame.transform.scale
-        surface.blit(scaler(self.native, size), (0, 0))
-
-
-def _tile_image(raw: int, tilesets: list, images: dict[int, pygame.Surface]) -> pygame.Surface | None:
-    flip_h, flip_v = bool(raw & 0x80000000), bool(raw & 0x40000000)
-    gid = raw & 0x0FFFFFFF
-    owner = None
-    for tileset in tilesets:
-        if tileset.first_gid <= gid:
-            owner = tileset
-    if owner is None or not owner.columns:
-        return None
-    local = gid - owner.first_gid
-    tw, th = owner.tile_width, owner.tile_height
-    col, row = local % owner.columns, local // owner.columns
-    src = pygame.Rect(
-        owner.margin + col * (tw + owner.spacing), owner.margin + row * (th + owner.spacing), tw, th
-    )
-    image = images[owner.first_gid]
-    if not image.get_rect().contains(src):
-        return None
-    tile = image.subsurface(src)
-    if flip_h or flip_v:
-        tile = pygame.transform.flip(tile, flip_h, flip_v)
-    return tile
+                    == Terrain.WALL
+                )
+                sector_label(surface, self.fonts, sector.name, tiles, s, on_wall=on_wall)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from viz import palette as pal
 from viz.agents_layer import AgentsLayer
 from viz.bubbles import BubblesLayer
 from viz.camera import Camera
+from viz.controls import Controls
 from viz.fonts import Fonts
 from viz.history import History
 from viz.hud import SCRUB_H, TOP_H, Hud
@@ -27,16 +29,11 @@ from viz.layout import Rect
 from viz.motion import Motion
 from viz.objects_layer import ObjectsLayer
 from viz.scene import AgentView, Cast, agent_views, speeches
-from viz.source import SPEEDS, SeekError, Timeline
+from viz.source import Timeline
 from viz.town_layer import TownLayer
 from worlds.world import World
 
 logger = logging.getLogger(__name__)
-
-PAN_SPEED = 700.0  # pixels per second with an arrow key held
-_PAN_KEYS = {
-    pygame.K_LEFT: (1, 0), pygame.K_RIGHT: (-1, 0), pygame.K_UP: (0, 1), pygame.K_DOWN: (0, -1)
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,16 +89,16 @@ class Viewer:
         self.bubbles = BubblesLayer(self.cast, self.fonts)
         self.hud = Hud(self.fonts, world.name)
         self.inspector = Inspector(self.fonts)
-        self.motion = Motion(world.is_walkable)
+        walkable = world.walkable_tiles()
+        self.motion = Motion(lambda x, y: (x, y) in walkable)
+        self._prefetch_for = -1
+        self._pending: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.selection: Selection | None = None
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.running = True
         self.clock = 0.0
         self.views: list[AgentView] = []
-        self._held: set[int] = set()
-        self._drag: tuple[int, int] | None = None
-        self._dragged = False
-        self._scrubbing = False
+        self.controls = Controls(self)
         self._panel_cache: tuple[tuple, pygame.Surface] | None = None
         self._last_surface: pygame.Surface | None = None
 
@@ -120,15 +117,32 @@ class Viewer:
         self.sync()
         self.clock += dt
         self.timeline.update(dt)
-        for key in self._held:
-            dx, dy = _PAN_KEYS.get(key, (0, 0))
-            if dx or dy:
-                self.camera.pan(dx * PAN_SPEED * dt, dy * PAN_SPEED * dt)
+        self.controls.update(dt)
         self.views = agent_views(self.timeline, self.motion)
+        self._prefetch_routes()
         if self.camera.follow is not None:
             view = next((v for v in self.views if v.name == self.camera.follow), None)
             if view is not None:
-                self.camera.look_at(view.x + 0.5, view.y + 0.5, 1 - math.exp(-dt * 6) if dt else 1)
+                # centre it in the part of the map the inspector leaves visible
+                shift = INSPECTOR_WIDTH / 2 / self.camera.tile_px if self.selection else 0.0
+                smoothing = 1 - math.exp(-dt * 6) if dt else 1.0
+                self.camera.look_at(view.x + 0.5 + shift, view.y + 0.5, smoothing)
+
+    def _prefetch_routes(self, budget_s: float = 0.004) -> None:
+        """Finds the walking routes of the next tick ahead of time, a few per frame."""
+        i = self.timeline.index + 1
+        if i != self._prefetch_for:
+            self._prefetch_for = i
+            self._pending = []
+            if i + 1 <= self.timeline.last:
+                later = {a.name: a for a in self.timeline.frames[i + 1].agents}
+                for a in self.timeline.frames[i].agents:
+                    b = later.get(a.name)
+                    if b is not None and (a.x, a.y) != (b.x, b.y):
+                        self._pending.append(((a.x, a.y), (b.x, b.y)))
+        deadline = time.perf_counter() + budget_s
+        while self._pending and time.perf_counter() < deadline:
+            self.motion.route(*self._pending.pop())
 
     @property
     def selected_agent(self) -> str | None:
@@ -137,8 +151,20 @@ class Viewer:
         return sel.key if sel is not None and sel.kind == "agent" else None
 
     def select_agent(self, name: str | None) -> None:
-        """Inspects an agent (``None`` closes the inspector)."""
+        """Inspects an agent (``None`` closes the inspector).
+
+        If the opening panel would hide the agent, the map slides it into view.
+        """
         self.selection = Selection("agent", name) if name else None
+        self.inspector.scroll = 0
+        pos = self.agent_screen_pos(name) if name else None
+        limit = self.size[0] - INSPECTOR_WIDTH - 80
+        if pos is not None and pos[0] > limit and self.camera.follow is None:
+            self.camera.pan(limit - pos[0] - (self.size[0] - INSPECTOR_WIDTH) // 4, 0)
+
+    def select_object(self, address: str) -> None:
+        """Inspects an object by its address."""
+        self.selection = Selection("object", address)
         self.inspector.scroll = 0
 
     def card(self) -> Card | None:
@@ -182,10 +208,9 @@ class Viewer:
         lines = speeches(self.timeline)
         speakers = frozenset(sp.speaker for sp in lines)
         bounds = self.map_bounds()
-        self.agents.draw(
-            surface, camera, self.views, bounds, now=self.clock, selected=self.selected_agent,
-            speakers=speakers,
-        )  # fmt: skip
+        self.agents.draw_under(
+            surface, camera, self.views, bounds, selected=self.selected_agent, speakers=speakers
+        )
         anchors = {n: (*d.center, d.radius) for n, d in self.agents.drawn.items()}
         talkers = speakers | {v.name for v in self.views if v.snapshot.conversation}
         obstacles = [
@@ -193,7 +218,12 @@ class Viewer:
             for n, d in self.agents.drawn.items()
             if n in talkers
         ]
-        self.bubbles.draw(surface, lines, anchors, bounds, obstacles)
+        labels = [tuple(d.label) for d in self.agents.drawn.values() if d.label is not None]
+        self.bubbles.priority = self._talk_partners()
+        self.bubbles.place(lines, anchors, bounds, obstacles, labels)
+        self.bubbles.draw_leaders(surface)  # under the tokens: a long tail never crosses a face
+        self.agents.draw_tokens(surface, now=self.clock, selected=self.selected_agent)
+        self.bubbles.draw_bubbles(surface, anchors)
         if frame is None:
             self._waiting(surface)
         ticker_w = min(760, int(self.size[0] * 0.6))
@@ -205,6 +235,16 @@ class Viewer:
         if card is not None:
             self.inspector.draw(surface, card, TOP_H, self.size[1] - SCRUB_H)
         self._last_surface = surface
+
+    def _talk_partners(self) -> frozenset[str]:
+        name = self.selected_agent
+        if name is None:
+            return frozenset()
+        me = next((v.snapshot for v in self.views if v.name == name), None)
+        conv = me.conversation if me is not None else None
+        return frozenset(
+            {name} | {v.name for v in self.views if conv and v.snapshot.conversation == conv}
+        )
 
     def _draw_selected_object(self, surface: pygame.Surface) -> None:
         sel = self.selection
@@ -229,174 +269,8 @@ class Viewer:
     # --- input ---------------------------------------------------------------------------
 
     def handle(self, event: pygame.event.Event) -> None:
-        """Applies one pygame event."""
-        kind = event.type
-        if kind == pygame.QUIT:
-            self.running = False
-        elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            w, h = getattr(event, "size", None) or (event.x, event.y)
-            self.resize((w, h))
-        elif kind == pygame.KEYDOWN:
-            self._key(event)
-        elif kind == pygame.KEYUP:
-            self._held.discard(event.key)
-        elif kind == pygame.MOUSEBUTTONDOWN:
-            self._press(event)
-        elif kind == pygame.MOUSEBUTTONUP:
-            self._release(event)
-        elif kind == pygame.MOUSEMOTION:
-            self._motion(event)
-        elif kind == pygame.MOUSEWHEEL:
-            self._wheel(event)
-
-    def _key(self, event: pygame.event.Event) -> None:
-        key = event.key
-        tl = self.timeline
-        if self.hud.prompt is not None:
-            self._prompt_key(event)
-            return
-        if key in _PAN_KEYS:
-            self._held.add(key)
-        elif key == pygame.K_SPACE:
-            tl.toggle()
-        elif key in (pygame.K_PERIOD, pygame.K_n):
-            tl.step(1)
-        elif key in (pygame.K_COMMA, pygame.K_b):
-            tl.step(-1)
-        elif key == pygame.K_RIGHTBRACKET:
-            tl.faster()
-            self.hud.say(f"speed x{tl.speed:g}", self.clock)
-        elif key == pygame.K_LEFTBRACKET:
-            tl.slower()
-            self.hud.say(f"speed x{tl.speed:g}", self.clock)
-        elif pygame.K_1 <= key <= pygame.K_7:
-            tl.set_speed(SPEEDS[key - pygame.K_1])
-            self.hud.say(f"speed x{tl.speed:g}", self.clock)
-        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.camera.zoom(1)
-        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.camera.zoom(-1)
-        elif key in (pygame.K_0, pygame.K_KP0):
-            self.camera.follow = None
-            self.camera.fit(TOP_H, SCRUB_H)
-        elif key == pygame.K_HOME:
-            tl.seek_index(0)
-        elif key == pygame.K_END:
-            tl.seek_index(tl.last)
-            tl.playing = True
-        elif key == pygame.K_g:
-            self.hud.prompt = ""
-        elif key == pygame.K_f:
-            self._toggle_follow()
-        elif key == pygame.K_TAB:
-            self._cycle_agent(-1 if event.mod & pygame.KMOD_SHIFT else 1)
-        elif key == pygame.K_l:
-            self.hud.say(f"labels: {self.agents.cycle_labels()}", self.clock)
-        elif key == pygame.K_p:
-            self.screenshot()
-        elif key in (pygame.K_h, pygame.K_F1, pygame.K_QUESTION, pygame.K_SLASH):
-            self.hud.show_help = not self.hud.show_help
-        elif key == pygame.K_ESCAPE:
-            if self.hud.show_help:
-                self.hud.show_help = False
-            else:
-                self.select_agent(None)
-        elif key == pygame.K_q:
-            self.running = False
-
-    def _prompt_key(self, event: pygame.event.Event) -> None:
-        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            text, self.hud.prompt = self.hud.prompt or "", None
-            try:
-                self.timeline.seek(text)
-                self.hud.say(f"at {self.timeline.frame.time:%a %H:%M}", self.clock)  # type: ignore[union-attr]
-            except SeekError as exc:
-                self.hud.say(str(exc), self.clock, 4.0)
-        elif event.key == pygame.K_ESCAPE:
-            self.hud.prompt = None
-        elif event.key == pygame.K_BACKSPACE:
-            self.hud.prompt = (self.hud.prompt or "")[:-1]
-        elif event.unicode and event.unicode.isprintable() and len(self.hud.prompt or "") < 24:
-            self.hud.prompt = (self.hud.prompt or "") + event.unicode
-
-    def _toggle_follow(self) -> None:
-        name = self.selected_agent
-        if self.camera.follow is not None or name is None:
-            self.camera.follow = None
-            self.hud.say("camera free" if name else "click someone first, then F", self.clock)
-        else:
-            self.camera.follow = name
-            self.hud.say(f"following {name}", self.clock)
-
-    def _cycle_agent(self, step: int) -> None:
-        names = sorted(v.name for v in self.views)
-        if not names:
-            return
-        current = self.selected_agent
-        i = names.index(current) + step if current in names else 0
-        self.select_agent(names[i % len(names)])
-        if self.camera.follow is not None:
-            self.camera.follow = self.selected_agent
-
-    def _press(self, event: pygame.event.Event) -> None:
-        pos = event.pos
-        if event.button in (4, 5):  # old-style wheel events
-            return
-        if self.hud.show_help:
-            self.hud.show_help = False
-            return
-        if event.button != 1:
-            self._drag, self._dragged = pos, True
-            return
-        if self.selection is not None and self.inspector.rect.collidepoint(pos):
-            if self.inspector.close_rect.collidepoint(pos):
-                self.select_agent(None)
-            return
-        if self.hud.scrub_rect.collidepoint(pos):
-            self._scrubbing = True
-            self._scrub(pos)
-            return
-        if pos[1] < TOP_H:
-            return
-        name = self.agents.agent_at(pos)
-        if name is not None:
-            self.select_agent(name)
-            if self.camera.follow is not None:
-                self.camera.follow = name
-            return
-        obj = self.objects.object_at(*self.camera.screen_to_world(*pos))
-        if obj is not None:
-            self.selection = Selection("object", obj.address)
-            self.inspector.scroll = 0
-            return
-        self._drag, self._dragged = pos, False
-
-    def _release(self, event: pygame.event.Event) -> None:
-        if self._drag is not None and not self._dragged and event.button == 1:
-            self.select_agent(None)  # a click on empty ground closes the inspector
-        self._drag = None
-        self._scrubbing = False
-
-    def _motion(self, event: pygame.event.Event) -> None:
-        if self._scrubbing:
-            self._scrub(event.pos)
-        elif self._drag is not None:
-            dx, dy = event.pos[0] - self._drag[0], event.pos[1] - self._drag[1]
-            if self._dragged or abs(dx) + abs(dy) > 4:
-                self.camera.pan(dx, dy)
-                self._drag, self._dragged = event.pos, True
-
-    def _scrub(self, pos: tuple[int, int]) -> None:
-        rect = self.hud.scrub_rect
-        self.timeline.seek_progress((pos[0] - rect.x - 10) / max(1, rect.w - 20))
-
-    def _wheel(self, event: pygame.event.Event) -> None:
-        pos = pygame.mouse.get_pos() if pygame.display.get_init() else (0, 0)
-        if self.selection is not None and self.inspector.rect.collidepoint(pos):
-            self.inspector.scroll_by(-event.y)
-            return
-        if event.y:
-            self.camera.zoom(1 if event.y > 0 else -1, at=pos)
+        """Applies one pygame event (keys, mouse, window)."""
+        self.controls.handle(event)
 
     def screenshot(self, path: Path | None = None) -> Path | None:
         """Saves the last drawn view as PNG (default: ``<screenshot_dir>/gentown-<tick>.png``)."""

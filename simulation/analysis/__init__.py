@@ -1,4 +1,4 @@
-"""LLM-free analysis of trajectories: tidy tables, exports, diffusion, networks, behaviour, language.
+"""LLM-free analysis of runs: tidy tables, exports, diffusion, networks, behaviour, language.
 
 Everything here reads a run with :func:`simulation.run_reader.load_run` and needs no model, no
 memory store and no network. Anything that needs an LLM (post-run interviews, the judge) lives

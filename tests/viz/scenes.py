@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from simulation.actions import Action, DoActivity, Say, Sleep
-from simulation.events import EventKind
+from simulation.events import Event, EventKind
 from simulation.frames import Frame
 from simulation.model import Resident, TownConfig, TownModel
 from simulation.trajectory import TrajectoryHeader, TrajectoryWriter
@@ -33,6 +33,10 @@ class Scene:
     residents: list[Resident]
     plans: dict[str, dict[int, Action]]
     injections: list[dict[str, Any]] = field(default_factory=list)
+    minds_record: dict[int, list[tuple[str, EventKind, str, dict[str, Any]]]] = field(
+        default_factory=dict
+    )
+    """Per tick: ``(agent, kind, text, data)`` events a mind would record (plans, memories)."""
 
 
 def bundled_personas(world_name: str) -> list[dict[str, Any]]:
@@ -68,6 +72,12 @@ def record(scene: Scene, run_dir: Path, personas: list[dict[str, Any]] | None = 
     for spec in scene.injections:
         model.inject(**spec)
     for _ in range(scene.ticks):
+        tick = model.clock.tick + 1
+        for agent, kind, text, data in scene.minds_record.get(tick, []):
+            model.record(
+                Event(kind=kind, tick=tick, time=model.clock.now, agents=(agent,), text=text,
+                      data=data)
+            )  # fmt: skip
         model.step()
     model.close()
     writer.close()
@@ -128,7 +138,20 @@ def two_rooms_scene() -> Scene:
                     to=("June Marsh",), text="Your dough looked a little flat to me, that's all."
                 ),
             },
-        },  # fmt: skip
+        },
+        minds_record={
+            1: [
+                _plan(
+                    "June Marsh",
+                    [
+                        ("07:00", "open the cafe and brew coffee", COUNTER),
+                        ("09:00", "bake the new rye buns", COUNTER),
+                        ("12:00", "lunch rush", COUNTER),
+                    ],
+                ),
+            ],
+            9: [_memory("June Marsh", "Mabel asked whether the rye buns were ready", 4)],
+        },
         injections=[
             {
                 "text": "A delivery van pulls up outside the Corner Cafe.",
@@ -138,6 +161,16 @@ def two_rooms_scene() -> Scene:
             }
         ],
     )
+
+
+def _plan(agent: str, blocks: list[tuple[str, str, str]]) -> tuple:
+    text = f"{agent}'s plan for today: " + "; ".join(f"{s} {a}" for s, a, _ in blocks)
+    data = {"blocks": [{"start": s, "activity": a, "arena": r} for s, a, r in blocks]}
+    return (agent, EventKind.PLAN, text, data)
+
+
+def _memory(agent: str, text: str, importance: int, kind: str = "observation") -> tuple:
+    return (agent, EventKind.MEMORY_ADDED, text, {"memory_kind": kind, "importance": importance})
 
 
 def _free_tile(world: World, arena: str, k: int = 0) -> tuple[int, int]:
@@ -175,7 +208,10 @@ def maplewood_scene() -> Scene:
                 1: DoActivity(description="taking orders", emoji="☕", arena=cafe, duration_min=90),
                 3: Say(
                     to=("Tom Castellano", "Leo Park"),
-                    text="Morning, hon! Oat flat white as usual? And Leo, you look like you slept in the library.",
+                    text=(
+                        "Morning, hon! Oat flat white as usual? "
+                        "And Leo, you look like you slept in the library."
+                    ),
                 ),
                 6: Say(
                     to=("Tom Castellano", "Leo Park"),
@@ -306,7 +342,40 @@ def maplewood_scene() -> Scene:
                     duration_min=120,
                 ),
             },
-        },  # fmt: skip
+        },
+        minds_record={
+            1: [
+                _plan(
+                    "Rosa Delgado",
+                    [
+                        ("06:30", "bake the first batch of buns", counter),
+                        ("08:30", "serve the morning regulars", cafe),
+                        ("10:30", "cortado break on the bench outside", cafe),
+                        ("11:00", "plan the Saturday music night", cafe),
+                        ("14:00", "do the accounts", counter),
+                    ],
+                ),
+                _memory("Rosa Delgado", "Tom is reading the paper at the window table", 3),
+            ],
+            4: [_memory("Rosa Delgado", "Leo looks exhausted; his midterm is at ten", 5)],
+            5: [_memory("Rosa Delgado", "Tom says the council budget story kept him up", 6)],
+            7: [
+                (
+                    "Rosa Delgado",
+                    EventKind.REFLECTION,
+                    "Tom works too late when a story matters to him; a music night could "
+                    "bring him and the town together.",
+                    {"question": "What do I know about Tom?"},
+                ),
+                _memory(
+                    "Rosa Delgado",
+                    "Tom works too late when a story matters to him; a music night could "
+                    "bring him and the town together.",
+                    7,
+                    "reflection",
+                ),
+            ],
+        },
         injections=[
             {
                 "text": "The church bell rings nine; a bus pulls in at the stop.",

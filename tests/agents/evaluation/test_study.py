@@ -1,0 +1,146 @@
+import importlib.util
+import json
+
+import pandas as pd
+import pytest
+
+from agents.evaluation.errors import EvaluationError
+from agents.evaluation.scenario import load_scenario, parse_scenario
+from agents.evaluation.study import parse_seeds, run_study, select_cast
+from agents.evaluation.study_report import compare_conditions
+from agents.persona import load_personas
+from tests.agents.evaluation.doubles import scripted_services
+from worlds.loader import personas_dir
+
+EPHEMERAL = {"chroma": {"ephemeral": True}}
+HAS_RAY = importlib.util.find_spec("ray") is not None
+
+
+def test_a_study_runs_each_seed_and_condition_in_worker_processes(tmp_path):
+    out = tmp_path / "study"
+    result = run_study(
+        load_scenario("valentine"),
+        agents=4,
+        days=0.25,
+        seeds=[1, 2],
+        out_dir=out,
+        control=True,
+        workers=2,
+        services=scripted_services,
+        overrides=EPHEMERAL,
+        plots=False,
+    )
+    runs = result.runs
+    assert sorted(zip(runs.condition, runs.seed, strict=True)) == [
+        ("control", 1),
+        ("control", 2),
+        ("treatment", 1),
+        ("treatment", 2),
+    ]
+    treated = runs[runs.condition == "treatment"]
+    assert (treated["diffusion_start:valentine_party"] == 0.25).all()  # Rosa, 1 of 4
+    assert (runs[runs.condition == "control"]["diffusion_end:valentine_party"] == 0).all()
+    assert (runs.tokens_per_agent_day > 0).all()
+    for run_dir in runs.run_dir:
+        metrics = json.loads((tmp_path / run_dir / "eval" / "metrics.json").read_text())
+        assert metrics["run"]["agents"][0] == "Rosa Delgado"
+        assert metrics["relationships"]["hallucination"]["answers"] == 12
+    table = result.table.set_index(["condition", "metric"])
+    row = table.loc[("treatment", "diffusion_end:valentine_party")]
+    assert row["n"] == 2 and row["paper"] == 0.52
+    assert table.loc[("treatment", "density_end"), "paper"] == 0.74
+    assert set(result.comparison.metric) >= {"diffusion_end:valentine_party", "density_end"}
+    for name in ("runs.csv", "summary.csv", "comparison.csv", "study.json", "study.md"):
+        assert (out / name).exists(), name
+    assert "| diffusion_end:valentine_party | 0.520 |" in (out / "study.md").read_text()
+    with pytest.raises(EvaluationError, match="not empty"):
+        run_study(load_scenario("valentine"), out_dir=out)
+
+
+def test_a_parameter_sweep_runs_in_process(tmp_path):
+    scenario = parse_scenario(
+        {
+            "name": "quiet",
+            "world": "two_rooms",
+            "days": 0.1,
+            "facts": [{"name": "buns", "keywords": ["bun"]}],
+        },
+        "quiet.yaml",
+    )
+    result = run_study(
+        scenario,
+        seeds=[0],
+        out_dir=tmp_path / "sweep",
+        params={"vision_radius": [2, 6]},
+        workers=1,
+        services=scripted_services,
+        overrides=EPHEMERAL,
+        interviews=False,
+        plots=False,
+    )
+    assert list(result.runs.condition) == ["treatment,vision_radius=2", "treatment,vision_radius=6"]
+    assert (
+        tmp_path / "sweep" / "treatment_vision_radius-2" / "seed-0" / "trajectory.jsonl"
+    ).exists()
+    assert result.comparison is None
+
+
+def test_welch_t_test_of_control_vs_treatment():
+    runs = pd.DataFrame(
+        {
+            "condition": ["control", "control", "treatment", "treatment"],
+            "seed": [1, 2, 1, 2],
+            "reach": [0.0, 0.1, 0.5, 0.7],
+        }
+    )
+    (row,) = compare_conditions(runs, ["reach"]).itertuples()
+    # means .05 and .6, variances .005 and .02: t = .55 / sqrt(.005/2 + .02/2) = 4.919
+    assert row.t == pytest.approx(0.55 / (0.0125**0.5), rel=1e-6)
+    assert row.difference == pytest.approx(0.55)
+    assert 0 < row.p < 0.2
+
+
+def test_cast_selection_keeps_the_required_people_first():
+    everyone = load_personas(personas_dir("maplewood"))
+    scenario = load_scenario("election")
+    cast = select_cast(scenario, everyone, 3)
+    assert [p.name for p in cast] == ["Sam Whitaker", "Rosa Delgado", "Tom Castellano"]
+    with pytest.raises(EvaluationError, match="only 11 personas"):
+        select_cast(scenario, everyone, 40)
+
+
+def test_seed_lists_and_ranges():
+    assert parse_seeds("1,2,3") == [1, 2, 3]
+    assert parse_seeds("1-3,7,2") == [1, 2, 3, 7]
+    for bad in ("", "a,b", "3-x"):
+        with pytest.raises(EvaluationError, match="--seeds"):
+            parse_seeds(bad)
+
+
+@pytest.mark.skipif(HAS_RAY, reason="Ray is installed: the missing-Ray message cannot show")
+def test_asking_for_ray_without_ray_is_a_clear_error(tmp_path):
+    with pytest.raises(EvaluationError, match=r"pip install 'ray\[default\]'"):
+        run_study(
+            load_scenario("valentine"),
+            agents=1,
+            out_dir=tmp_path / "ray",
+            ray_address="local",
+            services=scripted_services,
+        )
+
+
+@pytest.mark.skipif(not HAS_RAY, reason="Ray is optional and not installed; local path tested")
+def test_a_study_on_a_local_ray(tmp_path):  # pragma: no cover - needs ray
+    result = run_study(
+        load_scenario("valentine"),
+        agents=2,
+        days=0.05,
+        seeds=[1],
+        out_dir=tmp_path / "ray",
+        ray_address="local",
+        services=scripted_services,
+        overrides=EPHEMERAL,
+        interviews=False,
+        plots=False,
+    )
+    assert len(result.runs) == 1
