@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     whisper.add_argument("run_dir", type=Path)
     whisper.add_argument("agent")
     whisper.add_argument("text")
+    from agents.evaluation.commands import add_commands
+
+    add_commands(sub)  # export, eval, study
     return parser
 
 
@@ -112,11 +115,20 @@ def user_error_message(exc: BaseException) -> str | None:
 
     from agents.llm.local_models import LocalModelError
     from agents.persona import PersonaError
+    from simulation.analysis.errors import AnalysisError
     from simulation.checkpoint import CheckpointError
     from simulation.trajectory import TrajectoryError
     from worlds.errors import SpecError
 
-    if isinstance(exc, UserError | SpecError | PersonaError | CheckpointError | TrajectoryError):
+    user_errors = (
+        UserError,
+        SpecError,
+        PersonaError,
+        CheckpointError,
+        TrajectoryError,
+        AnalysisError,
+    )
+    if isinstance(exc, user_errors):
         return str(exc)
     if isinstance(exc, LocalModelError):
         return str(exc)
@@ -500,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "whisper": cmd_whisper,
     }
     try:
-        return handlers[args.command](args)
+        return (handlers.get(args.command) or args.func)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -23,7 +23,9 @@ from agents.evaluation.errors import EvaluationError
 from agents.evaluation.scenario import Scenario, check_against_world
 from agents.evaluation.services import RunServices, default_services
 from agents.evaluation.study_report import CONTROL, TREATMENT, summarise, write_study
+from agents.llm.settings import LLMSettings
 from agents.persona import Persona
+from agents.run_config import RunConfig
 
 logger = logging.getLogger(__name__)
 
@@ -99,32 +101,40 @@ def _cast_for(scenario: Scenario, agents: int | None) -> tuple[Any, list[Persona
     return world, select_cast(scenario, everyone, agents)
 
 
-def run_job(job: StudyJob) -> dict[str, Any]:
-    """Runs, evaluates and closes one study run (in a worker process); returns its metrics."""
-    from agents.assembly import build_town
-    from agents.evaluation.evaluate import evaluate_run
-    from agents.evaluation.interviews import TownInterviewer
-    from agents.evaluation.judge import Judge
-    from agents.llm.settings import LLMSettings
-    from agents.run_config import RunConfig
+def run_config(job: StudyJob, cast: list[Persona]) -> RunConfig:
+    """The run configuration of a study job (the scenario, the cast, the job's overrides).
 
+    Raises:
+        pydantic.ValidationError: If an override or swept value is invalid.
+    """
     scenario = job.scenario
-    world, cast = _cast_for(scenario, job.agents)
     days = job.days if job.days is not None else scenario.days
-    settings = {**({"model": job.model} if job.model else {})}
-    config = RunConfig.model_validate(
+    llm = LLMSettings(model=job.model) if job.model else LLMSettings()
+    return RunConfig.model_validate(
         {
             "world": scenario.world,
             "personas": [p.name for p in cast],
             "start": scenario.start,
             "hours": days * 24,
             "seed": job.seed,
-            "llm": LLMSettings(**settings).model_dump(),
+            "llm": llm.model_dump(),
             "events": [e.model_dump() for e in scenario.run_events()],
             "whispers": [w.model_dump() for w in scenario.start_whispers()],
             **job.overrides,
         }
     )
+
+
+def run_job(job: StudyJob) -> dict[str, Any]:
+    """Runs, evaluates and closes one study run (in a worker process); returns its metrics."""
+    from agents.assembly import build_town
+    from agents.evaluation.evaluate import evaluate_run
+    from agents.evaluation.interviews import TownInterviewer
+    from agents.evaluation.judge import Judge
+
+    scenario = job.scenario
+    world, cast = _cast_for(scenario, job.agents)
+    config = run_config(job, cast)
     stack, embedder = job.services(config)
     try:
         town = build_town(config, world, cast, job.run_dir, stack, embedder=embedder)
@@ -275,7 +285,9 @@ def run_study(
         for condition, arm, sweep in _conditions(scenario, control, params)
         for seed in seeds
     ]
-    _cast_for(scenario, agents)  # unknown names, places or too many agents fail here, early
+    _, cast = _cast_for(scenario, agents)  # unknown names or places fail here, before any run
+    for job in jobs:
+        run_config(job, cast)  # and so do invalid overrides or swept values
     if workers is None:
         local = (model or "local/").startswith("local/")
         workers = 1 if local else min(4, len(jobs))

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from agents.evaluation.errors import EvaluationError
+from agents.evaluation.errors import EvaluationError, ScenarioError
 from agents.evaluation.scenario import load_scenario, parse_scenario
 from agents.evaluation.study import parse_seeds, run_study, select_cast
 from agents.evaluation.study_report import compare_conditions
@@ -144,3 +144,15 @@ def test_a_study_on_a_local_ray(tmp_path):  # pragma: no cover - needs ray
         plots=False,
     )
     assert len(result.runs) == 1
+
+
+def test_bad_names_and_settings_fail_before_any_run(tmp_path):
+    from pydantic import ValidationError
+
+    scenario = load_scenario("valentine")
+    with pytest.raises(ValidationError, match="vision_radius"):
+        run_study(scenario, agents=2, out_dir=tmp_path / "a", params={"vision_radius": [0]})
+    stray = scenario.model_copy(update={"cast": ["Nobody Here"]})
+    with pytest.raises(ScenarioError, match="no persona named 'Nobody Here'"):
+        run_study(stray, agents=2, out_dir=tmp_path / "b")
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
