@@ -18,6 +18,8 @@ BENCHMARKS = [
     ("retrieval latency", ["bench_retrieval.py"]),
     ("town concurrency and overhead", ["bench_town.py", "--agents", "25", "200"]),
     ("viewer frames per second", ["bench_viewer.py"]),
+    ("scale: 50, 100, 200 agents over a simulated day", ["bench_scale.py"]),
+    ("tokens per agent-day on the bundled model (2 simulated hours)", ["bench_tokens.py"]),
 ]
 
 
