@@ -224,7 +224,7 @@ def _open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sink
     cache = Path(config.llm_cache) if config.llm_cache else None
     llm = LLMStack(config.llm, cache_path=cache)
     town = build_town(config, world, personas, run_dir, llm, sinks=sinks)
-    town.llm_stack = llm
+    town.on_close(llm.close)  # the CLI's town owns its LLM stack (and the local runtime)
     return town
 
 
@@ -268,7 +268,6 @@ def _run_town(town: Any, quiet: bool, ticks: int | None = None) -> int:
         summary = town.finish()
     finally:
         town.close()
-        town.llm_stack.close()
     _print_summary(summary, town.run_dir)
     return 0
 
@@ -383,7 +382,6 @@ def cmd_fork(args: argparse.Namespace) -> int:
         town.checkpoint()
     finally:
         town.close()
-        town.llm_stack.close()
     print(f"forked {args.run_dir} at tick {args.tick} into {args.out}")
     return 0
 
@@ -476,7 +474,6 @@ def cmd_interview(args: argparse.Namespace) -> int:
         print(town.interview(args.agent, args.question))
     finally:
         town.close()
-        town.llm_stack.close()
     return 0
 
 
@@ -490,7 +487,6 @@ def cmd_whisper(args: argparse.Namespace) -> int:
         town.checkpoint()
     finally:
         town.close()
-        town.llm_stack.close()
     print(f"{args.agent} now remembers: {args.text} ({memory_id})")
     return 0
 

@@ -96,6 +96,7 @@ class Town:
         self._wall_started = time.perf_counter()
         self._wall_before = 0.0
         self._closed = False
+        self._closers: list[Callable[[], None]] = []
         minds: dict[str, GenerativeMind] = {}
         residents = []
         for persona in personas:
@@ -342,8 +343,12 @@ class Town:
             truncate_trajectory(trajectory, int(state["tick"]))
         return int(state["tick"])
 
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Adds something to close with the town (e.g. the LLM stack it was built with)."""
+        self._closers.append(closer)
+
     def close(self) -> None:
-        """Closes the trajectory, the memory and the model's event loop (once)."""
+        """Closes the trajectory, the memory, the model's event loop and ``on_close`` (once)."""
         if self._closed:
             return
         self._closed = True
@@ -351,6 +356,8 @@ class Town:
             self.writer.close()
         self.memory.close()
         self.model.close()
+        for closer in self._closers:
+            closer()
 
 
 def _hash(text: str) -> str:

@@ -13,11 +13,6 @@ from simulation.checkpoint import read_checkpoint
 from simulation.trajectory import read_trajectory
 
 
-class _NoStack:
-    def close(self) -> None:
-        pass
-
-
 def test_closing_the_live_window_stops_the_run_with_checkpoint_and_summary(
     make_town, tmp_path, monkeypatch
 ):
@@ -30,7 +25,6 @@ def test_closing_the_live_window_stops_the_run_with_checkpoint_and_summary(
 
     def open_town(config, world, personas, out, sinks=None):
         town.model.sinks.extend([*(sinks or []), close_window_at_tick_3])
-        town.llm_stack = _NoStack()
         return town
 
     monkeypatch.setattr(run_town, "_open_town", open_town)
