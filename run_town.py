@@ -263,9 +263,9 @@ def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
 def _run_town(town: Any, quiet: bool, ticks: int | None = None) -> int:
     try:
         summary = town.run(ticks, on_tick=_progress(quiet, town.config.ticks))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # possibly mid-tick: keep the last checkpoint, write the summary
         town.stop("interrupted")
-        summary = town.finish()
+        summary = town.finish(checkpoint=False)
     finally:
         town.close()
     _print_summary(summary, town.run_dir)

@@ -242,10 +242,17 @@ class Town:
         self.model.running = False
         self.model.stop_reason = reason
 
-    def finish(self) -> dict[str, Any]:
-        """Writes the final checkpoint and ``summary.json``; returns the summary."""
-        self.memory.flush()
-        self.checkpoint()
+    def finish(self, checkpoint: bool = True) -> dict[str, Any]:
+        """Writes the final checkpoint and ``summary.json``; returns the summary.
+
+        Args:
+            checkpoint: False after an interruption in the middle of a tick, whose state is
+                not consistent: the last checkpoint and the trajectory's last complete tick
+                stay the place to resume from.
+        """
+        if checkpoint:
+            self.memory.flush()
+            self.checkpoint()
         summary = self.summary()
         _write_json(self.run_dir / SUMMARY_FILE, summary)
         return summary
