@@ -111,3 +111,20 @@ def test_truncated_or_foreign_run_folders(tmp_path):
     (tmp_path / "run.json").write_text("{not json")
     assert_user_error(gentown("resume", str(tmp_path)), "run.json")
     assert_user_error(gentown("interview", str(tmp_path / "nope"), "A", "q"), "not a run folder")
+
+
+def test_replay_export_and_eval_of_a_damaged_trajectory(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "trajectory.jsonl").write_text('{"type": "frame", "tick": 1}\n')  # no header
+    assert_user_error(
+        gentown("replay", str(run), "--headless", "--frames-out", str(tmp_path / "f")), "header"
+    )
+    assert_user_error(
+        gentown("export", str(run), "--format", "csv", "--out", str(tmp_path / "x")), "header"
+    )
+    assert_user_error(
+        gentown("eval", str(run), "--fact", "the party", "--keywords", "party", "--no-interviews"),
+        "header",
+    )
+    assert_user_error(gentown("replay", str(run), "--every", "0"), "--every")
