@@ -149,7 +149,7 @@ class TownScript:
         return {"place": named[0] if named else "the whole town"}
 
     def _InterviewAnswer(self, prompt: str, schema: dict) -> dict:
-        memories = _listed(prompt, "may matter:")
+        memories = _listed(prompt, "most relevant first:")
         answer = "I remember: " + " | ".join(memories) if memories else "I don't know."
         return {"answer": answer[:500]}
 
