@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.llm.settings import LLMSettings
 from agents.memory.index import ChromaSettings
-from simulation.clock import TIME_FORMAT, parse_clock_time, parse_datetime
+from simulation.clock import DateTimeText, parse_clock_time, parse_datetime
 
 DEFAULT_START = "2026-02-13 07:00"
 
@@ -57,7 +57,7 @@ class RunConfig(BaseModel):
     world: str = "maplewood"
     personas: list[str] = Field(default_factory=list, description="Names; empty = the first N.")
     agents: int | None = Field(None, ge=1, le=1000)
-    start: str = DEFAULT_START
+    start: DateTimeText = DEFAULT_START
     hours: float = Field(4.0, gt=0, le=24 * 30)
     minutes_per_tick: int = Field(10, ge=1, le=60)
     seed: int = 0
@@ -73,11 +73,6 @@ class RunConfig(BaseModel):
     ambient_per_hour: float = Field(0.1, ge=0, le=10)
     embedder: str | None = None
     chroma: ChromaSettings | None = None
-
-    @field_validator("start")
-    @classmethod
-    def _valid_start(cls, value: str) -> str:
-        return parse_datetime(value).strftime(TIME_FORMAT)
 
     @property
     def start_time(self) -> datetime:

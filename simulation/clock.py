@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -29,6 +32,14 @@ def parse_clock_time(text: str) -> time:
         return datetime.strptime(text.strip(), "%H:%M").time()
     except ValueError:
         raise ValueError(f"{text!r} is not a time of day like '07:30'") from None
+
+
+def _normalised_datetime(text: str) -> str:
+    return parse_datetime(text).strftime(TIME_FORMAT)
+
+
+DateTimeText = Annotated[str, AfterValidator(_normalised_datetime)]
+"""A ``YYYY-MM-DD HH:MM`` field of a config or scenario, checked and normalised."""
 
 
 class SimClock:

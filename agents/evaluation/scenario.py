@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.evaluation.errors import ScenarioError
 from agents.evaluation.evaluate import AttendanceWindow
 from agents.persona import Persona
 from agents.run_config import DEFAULT_START, ScheduledEventSpec, WhisperSpec
 from simulation.analysis.facts import Fact
-from simulation.clock import TIME_FORMAT, parse_clock_time, parse_datetime
+from simulation.clock import TIME_FORMAT, DateTimeText, parse_clock_time, parse_datetime
 from worlds.errors import Problem, problems_from_validation_error
 from worlds.loader import TOWNS_DIR
 from worlds.world import World
@@ -81,7 +81,7 @@ class Scenario(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)
     description: str = ""
     world: str = "maplewood"
-    start: str = DEFAULT_START
+    start: DateTimeText = DEFAULT_START
     days: float = Field(2.0, gt=0, le=30)
     agents: int | None = Field(None, ge=1, le=1000)
     cast: list[str] = Field(default_factory=list)
@@ -92,11 +92,6 @@ class Scenario(_Strict):
     questions: list[Annotated[str, Field(min_length=5, max_length=300)]] = Field(
         default_factory=list
     )
-
-    @field_validator("start")
-    @classmethod
-    def _valid_start(cls, value: str) -> str:
-        return parse_datetime(value).strftime(TIME_FORMAT)
 
     @property
     def start_time(self) -> datetime:
