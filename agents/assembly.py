@@ -90,3 +90,54 @@ def build_town(
         run_dir, embedder or SentenceTransformerEmbedder(config.embedder), config.chroma
     )
     return Town(config, world, personas, llm.gateway, memory, run_dir, sinks=sinks)
+
+
+def create_town(
+    config: RunConfig,
+    run_dir: Path,
+    *,
+    world: World | None = None,
+    personas: list[Persona] | None = None,
+    backend: CompletionBackend | None = None,
+    embedder: Embedder | None = None,
+    cache_path: Path | None = None,
+    sinks: list[Callable[[Frame], None]] | None = None,
+) -> Town:
+    """Builds a town from a run configuration: the one call most scripts need.
+
+    The world and the cast default to the configuration's (``config.world`` and its
+    ``personas/`` folder: the named ``config.personas``, else the first ``config.agents``).
+    The town owns its LLM stack: :meth:`Town.close` closes it.
+
+    Args:
+        config: The run configuration.
+        run_dir: Where the run's files go.
+        world: A world built in code, instead of ``config.world``.
+        personas: A cast built in code, instead of the world's persona files.
+        backend: A completion backend (tests pass scripted doubles); default: litellm.
+        embedder: An embedder; default: the packaged sentence-transformers model.
+        cache_path: The LLM response cache; default: the user cache.
+        sinks: Extra frame sinks (e.g. a viewer's queue).
+
+    Raises:
+        worlds.errors.WorldError: The world does not load.
+        agents.persona.PersonaError: A persona file is broken or does not fit the world.
+        KeyError: A named persona does not exist.
+    """
+    from agents.persona import load_personas, validate_against_world
+    from worlds.loader import load_world, personas_dir
+
+    world = world or load_world(config.world)
+    if personas is None:
+        folder = personas_dir(config.world)
+        everyone = load_personas(folder) if folder is not None else []
+        by_name = {p.name: p for p in everyone}
+        if config.personas:
+            personas = [by_name[name] for name in config.personas]
+        else:
+            personas = everyone[: config.agents or len(everyone)]
+    validate_against_world(personas, world)
+    llm = LLMStack(config.llm, backend=backend, cache_path=cache_path)
+    town = build_town(config, world, personas, run_dir, llm, embedder=embedder, sinks=sinks)
+    town.on_close(llm.close)
+    return town

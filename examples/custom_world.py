@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.assembly import LLMStack, build_town
-from agents.llm.settings import LLMSettings
+from agents.assembly import create_town
 from agents.persona import Persona
 from agents.run_config import RunConfig
 from worlds.ascii_format import parse_ascii_world
@@ -78,16 +77,21 @@ def main(out: Path = Path("runs/example-custom-world"), backend=None, embedder=N
             relationships={"Greta Holm": "his mother"},
         ),
     ]
-    settings = LLMSettings()
-    config = RunConfig(world="Flour Street", hours=2, start="2026-02-13 06:30", llm=settings)
-    llm = LLMStack(settings, backend=backend, cache_path=out / "llm-cache.sqlite3")
-    town = build_town(config, world, people, out, llm, embedder=embedder)
+    config = RunConfig(world="Flour Street", hours=2, start="2026-02-13 06:30")
+    town = create_town(
+        config,
+        out,
+        world=world,
+        personas=people,
+        backend=backend,
+        embedder=embedder,
+        cache_path=out / "llm-cache.sqlite3",
+    )
     try:
         town.start()
         summary = town.run()
     finally:
         town.close()
-        llm.close()
     print(f"{summary['actions']} actions, {summary['utterances']} utterances in {world.name}")
     return summary
 

@@ -8,29 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.assembly import LLMStack, build_town
-from agents.llm.settings import LLMSettings
-from agents.persona import load_personas
+from agents.assembly import create_town
 from agents.run_config import RunConfig
 from simulation.events import EventKind
 from simulation.trajectory import read_trajectory
-from worlds.loader import load_world, personas_dir
 
 
 def main(out: Path = Path("runs/example-morning"), backend=None, embedder=None) -> dict:
     """Runs the morning and returns the run summary."""
-    settings = LLMSettings()  # the bundled local model
-    config = RunConfig(world="maplewood", hours=3, start="2026-02-13 07:00", llm=settings)
-    world = load_world(config.world)
-    cast = load_personas(personas_dir(config.world))[:3]
-    llm = LLMStack(settings, backend=backend, cache_path=out / "llm-cache.sqlite3")
-    town = build_town(config, world, cast, out, llm, embedder=embedder)
+    config = RunConfig(world="maplewood", agents=3, hours=3, start="2026-02-13 07:00")
+    town = create_town(
+        config, out, backend=backend, embedder=embedder, cache_path=out / "llm-cache.sqlite3"
+    )  # the bundled local model
     try:
         town.start()
         summary = town.run()
     finally:
         town.close()
-        llm.close()
     for frame in read_trajectory(out).frames:
         for event in frame.events:
             if event.kind in (EventKind.ACTION_START, EventKind.UTTERANCE):
