@@ -397,7 +397,8 @@ def cmd_world_check(args: argparse.Namespace) -> int:
 
 def cmd_persona(args: argparse.Namespace) -> int:
     """``persona import`` prints a TinyTroupe spec as a persona; ``persona sample`` draws N."""
-    from agents.persona import format_persona, from_tinytroupe, load_tinytroupe
+    from agents.persona import format_persona
+    from agents.tinytroupe import from_tinytroupe, load_tinytroupe
 
     if args.persona_command == "import":
         print(format_persona(from_tinytroupe(load_tinytroupe(args.path), str(args.path))))

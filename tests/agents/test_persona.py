@@ -8,12 +8,11 @@ from agents.persona import (
     Persona,
     PersonaError,
     format_persona,
-    from_tinytroupe,
     load_persona,
     load_personas,
-    load_tinytroupe,
     validate_against_world,
 )
+from agents.tinytroupe import from_tinytroupe, load_tinytroupe
 from worlds import load_world, personas_dir
 
 MINIMAL = {
