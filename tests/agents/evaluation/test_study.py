@@ -1,5 +1,6 @@
 import importlib.util
 import json
+import sys
 
 import pandas as pd
 import pytest
@@ -117,8 +118,8 @@ def test_seed_lists_and_ranges():
             parse_seeds(bad)
 
 
-@pytest.mark.skipif(HAS_RAY, reason="Ray is installed: the missing-Ray message cannot show")
-def test_asking_for_ray_without_ray_is_a_clear_error(tmp_path):
+def test_asking_for_ray_without_ray_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as on an install without the extra
     with pytest.raises(EvaluationError, match=r"pip install 'ray\[default\]'"):
         run_study(
             load_scenario("valentine"),
@@ -129,8 +130,9 @@ def test_asking_for_ray_without_ray_is_a_clear_error(tmp_path):
         )
 
 
-@pytest.mark.skipif(not HAS_RAY, reason="Ray is optional and not installed; local path tested")
-def test_a_study_on_a_local_ray(tmp_path):  # pragma: no cover - needs ray
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_RAY, reason="needs the distributed extra (ray)")
+def test_a_study_on_a_local_ray(tmp_path):
     result = run_study(
         load_scenario("valentine"),
         agents=2,
