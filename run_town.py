@@ -7,7 +7,6 @@ through a simulated morning on the bundled local model, headless, into a new run
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -19,8 +18,19 @@ EXIT_USER_ERROR = 2
 MAIN_JOB = ["run", "--hours", "4", "--agents", "3"]
 
 
-class UserError(Exception):
-    """A problem with the user's input: printed without a traceback, exit code 2."""
+from agents.commands import (  # noqa: E402 - the CLI's commands over the town API
+    UserError,
+    choose_cast,
+    cmd_fork,
+    cmd_interview,
+    cmd_persona,
+    cmd_resume,
+    cmd_whisper,
+    cmd_world_check,
+    config_from_args,
+    open_town,
+    run_and_report,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -140,138 +150,6 @@ def user_error_message(exc: BaseException) -> str | None:
     return None
 
 
-# --- composition -------------------------------------------------------------------------
-
-
-def _config_from_args(args: argparse.Namespace) -> Any:
-    from agents.llm.settings import DEFAULT_MODEL, LLMSettings
-    from agents.run_config import RunConfig, ScheduledEventSpec, WhisperSpec
-
-    events = []
-    for text in args.event:
-        at, _, what = text.strip().partition(" ")
-        if not what:
-            raise UserError(f'--event {text!r}: expected "HH:MM what happens"')
-        events.append(ScheduledEventSpec(at=at, text=what))
-    whispers = []
-    for text in args.whisper:
-        agent, sep, what = text.partition(":")
-        if not sep or not what.strip():
-            raise UserError(f'--whisper {text!r}: expected "Name: what they think"')
-        whispers.append(WhisperSpec(agent=agent.strip(), text=what.strip()))
-    if args.hours <= 0:
-        raise UserError(f"--hours {args.hours}: give a positive number of simulated hours")
-    model = args.model or DEFAULT_MODEL
-    if model.endswith(".gguf") and not model.startswith("local/"):
-        model = "local/" + str(Path(model).resolve())
-    llm = LLMSettings(
-        model=model,
-        api_base=args.api_base,
-        api_key_env=args.api_key_env,
-        concurrency=args.concurrency,
-        cache=not args.no_cache,
-        max_run_tokens=args.max_tokens,
-    )
-    try:
-        return RunConfig(
-            world=args.world,
-            personas=[p.strip() for p in args.personas.split(",")] if args.personas else [],
-            agents=args.agents if args.agents is not None else (None if args.personas else 3),
-            start=args.start,
-            hours=args.hours,
-            minutes_per_tick=args.minutes_per_tick,
-            seed=args.seed,
-            llm=llm,
-            events=events,
-            whispers=whispers,
-        )
-    except ValueError as exc:
-        raise UserError(str(exc).replace("\n", " ")) from None
-
-
-def _cast(config: Any, world: Any) -> list[Any]:
-    from agents.persona import load_personas, validate_against_world
-    from worlds.loader import personas_dir
-
-    folder = personas_dir(config.world)
-    if folder is None:
-        raise UserError(f"world {config.world!r} has no personas/ folder next to it")
-    everyone = load_personas(folder)
-    by_name = {p.name: p for p in everyone}
-    if config.personas:
-        missing = [n for n in config.personas if n not in by_name]
-        if missing:
-            raise UserError(
-                f"--personas: no persona named {', '.join(missing)}; "
-                f"known: {', '.join(sorted(by_name))}"
-            )
-        cast = [by_name[n] for n in config.personas]
-    else:
-        count = config.agents or len(everyone)
-        if count > len(everyone):
-            raise UserError(f"--agents {count}: {config.world} has only {len(everyone)} personas")
-        cast = everyone[:count]
-    validate_against_world(everyone, world)  # a broken persona file is an error, cast or not
-    unknown = [w.agent for w in config.whispers if w.agent not in {p.name for p in cast}]
-    if unknown:
-        raise UserError(f"--whisper: {', '.join(unknown)} is not in this run's cast")
-    return cast
-
-
-def _open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sinks=None) -> Any:
-    from agents.assembly import LLMStack, build_town
-
-    cache = Path(config.llm_cache) if config.llm_cache else None
-    llm = LLMStack(config.llm, cache_path=cache)
-    town = build_town(config, world, personas, run_dir, llm, sinks=sinks)
-    town.on_close(llm.close)  # the CLI's town owns its LLM stack (and the local runtime)
-    return town
-
-
-def _progress(quiet: bool, total: int):
-    def show(town: Any) -> None:
-        if quiet:
-            return
-        used = town.llm.ledger.total
-        print(
-            f"\r{town.now:%a %H:%M}  tick {town.model.clock.tick}/{total}  "
-            f"tokens {used.tokens:,}  calls {used.calls}  cost ${used.cost_usd:.4f}   ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
-
-
-def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
-    llm = summary["llm"]["total"]
-    print(
-        f"\nRun {summary['run']} in {run_dir}\n"
-        f"  {summary['agents']} agents, {summary['simulated_from']} → {summary['simulated_to']}"
-        f" ({summary['ticks']} ticks), stop: {summary['stop_reason']}\n"
-        f"  {summary['conversations']} conversations, {summary['utterances']} utterances, "
-        f"{summary['actions']} actions, {summary['reflections']} reflections, "
-        f"{summary['memories']} memories\n"
-        f"  LLM: {llm['calls']} calls, {llm['tokens']:,} tokens, {llm['cache_hits']} cache hits, "
-        f"${llm['cost_usd']:.4f}, failures {llm['failures'] or 'none'}; "
-        f"{summary['tokens_per_agent_per_day']:,} tokens/agent/simulated day\n"
-        f"  wall time {summary['wall_time_s']} s"
-    )
-
-
-def _run_town(town: Any, quiet: bool, ticks: int | None = None) -> int:
-    try:
-        summary = town.run(ticks, on_tick=_progress(quiet, town.config.ticks))
-    except KeyboardInterrupt:  # possibly mid-tick: keep the last checkpoint, write the summary
-        town.stop("interrupted")
-        summary = town.finish(checkpoint=False)
-    finally:
-        town.close()
-    _print_summary(summary, town.run_dir)
-    return 0
-
-
 # --- commands ----------------------------------------------------------------------------
 
 
@@ -279,9 +157,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``run``: a new run folder."""
     from worlds.loader import load_world
 
-    config = _config_from_args(args)
+    config = config_from_args(args)
     world = load_world(config.world)
-    personas = _cast(config, world)
+    personas = choose_cast(config, world)
     run_dir = args.out or Path("runs") / (
         f"{datetime.now():%Y%m%d-%H%M%S}-{world.name.lower().replace(' ', '-')}-s{config.seed}"
     )
@@ -289,9 +167,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"--out {run_dir}: a run is already there (use resume, or another --out)")
     if args.viewer:
         return _run_with_viewer(config, world, personas, run_dir, args.quiet)
-    town = _open_town(config, world, personas, run_dir)
+    town = open_town(config, world, personas, run_dir)
     town.start()
-    return _run_town(town, args.quiet)
+    return run_and_report(town, args.quiet)
 
 
 def _run_with_viewer(
@@ -307,13 +185,13 @@ def _run_with_viewer(
     from viz.app import LiveViewer
 
     frames: queue.Queue[Any] = queue.Queue()
-    town = _open_town(config, world, personas, run_dir, sinks=[frames.put])
+    town = open_town(config, world, personas, run_dir, sinks=[frames.put])
     town.start()
     outcome: dict[str, Any] = {}
 
     def simulate() -> None:
         try:
-            outcome["code"] = _run_town(town, quiet)
+            outcome["code"] = run_and_report(town, quiet)
         finally:
             frames.put(None)
 
@@ -327,115 +205,6 @@ def _run_with_viewer(
             town.stop("viewer closed")
         worker.join()
     return int(outcome.get("code", 1))
-
-
-def _load_run(run_dir: Path) -> tuple[Any, Any, list[Any]]:
-    from agents.persona import Persona
-    from agents.run_config import RunConfig
-    from worlds.world import World
-
-    path = run_dir / "run.json"
-    if not path.exists():
-        raise UserError(f"{run_dir}: not a run folder (no run.json)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        config = RunConfig.model_validate(data["config"])
-        world = World.model_validate(data["world"])
-        personas = [Persona.model_validate(p) for p in data["personas"]]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise UserError(
-            f"{path}: not a readable run.json ({exc}); the run folder is damaged"
-        ) from None
-    return config, world, personas
-
-
-def cmd_resume(args: argparse.Namespace) -> int:
-    """``resume``: continue a run from its last checkpoint, in the same folder."""
-    config, world, personas = _load_run(args.run_dir)
-    if args.hours is not None:
-        config = config.model_copy(update={"hours": args.hours})
-    town = _open_town(config, world, personas, args.run_dir)
-    tick = town.restore()
-    town.open_outputs()
-    print(f"resuming {args.run_dir} at tick {tick} ({town.now:%Y-%m-%d %H:%M})", file=sys.stderr)
-    return _run_town(town, args.quiet)
-
-
-def cmd_fork(args: argparse.Namespace) -> int:
-    """``fork``: copy a run up to a checkpoint into a new folder (which can then be resumed)."""
-    import shutil
-
-    from simulation.checkpoint import read_checkpoint
-
-    read_checkpoint(args.run_dir, args.tick)  # fails clearly if there is no such checkpoint
-    if args.out.exists():
-        raise UserError(f"--out {args.out}: already exists")
-    shutil.copytree(args.run_dir, args.out, ignore=shutil.ignore_patterns("chroma"))
-    for later in sorted((args.out / "checkpoints").glob("tick-*.json")):
-        if int(later.stem.removeprefix("tick-")) > args.tick:
-            later.unlink()
-    config, world, personas = _load_run(args.out)
-    town = _open_town(config, world, personas, args.out)
-    try:
-        town.restore(args.tick)
-        town.open_outputs()
-        town.checkpoint()
-    finally:
-        town.close()
-    print(f"forked {args.run_dir} at tick {args.tick} into {args.out}")
-    return 0
-
-
-def cmd_world_check(args: argparse.Namespace) -> int:
-    """``world check``: validate a world and print a one-screen summary."""
-    from worlds.loader import load_world
-    from worlds.summary import summarize
-
-    print(summarize(load_world(args.path)))
-    return 0
-
-
-def cmd_persona(args: argparse.Namespace) -> int:
-    """``persona import`` prints a TinyTroupe spec as a persona; ``persona sample`` draws N."""
-    from agents.persona import format_persona
-    from agents.tinytroupe import from_tinytroupe, load_tinytroupe
-
-    if args.persona_command == "import":
-        print(format_persona(from_tinytroupe(load_tinytroupe(args.path), str(args.path))))
-        return 0
-    return _sample_personas(args)
-
-
-def _sample_personas(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from agents.assembly import LLMStack
-    from agents.llm.settings import DEFAULT_MODEL, LLMSettings
-    from agents.persona import format_persona
-    from agents.population import PopulationSpec, diversity_summary, sample_population
-    from worlds.loader import load_world
-
-    if args.count < 1:
-        raise UserError(f"--count {args.count}: give at least 1")
-    if args.out.exists() and any(args.out.iterdir()):
-        raise UserError(f"--out {args.out}: the folder is not empty")
-    world = load_world(args.world)
-    llm = LLMStack(LLMSettings(model=args.model or DEFAULT_MODEL))
-    try:
-        people, notes = asyncio.run(
-            sample_population(PopulationSpec(count=args.count), world, llm.gateway, args.seed)
-        )
-    finally:
-        llm.close()
-    args.out.mkdir(parents=True, exist_ok=True)
-    for i, persona in enumerate(people, 1):
-        slug = persona.name.lower().replace(" ", "_").replace("'", "")
-        (args.out / f"{i:02d}_{slug}.yaml").write_text(format_persona(persona), encoding="utf-8")
-    print(diversity_summary(people))
-    for note in notes:
-        print(f"fallback: {note}", file=sys.stderr)
-    print(f"wrote {len(people)} personas to {args.out}")
-    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -457,39 +226,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
         speed=args.speed,
         seek=args.seek,
     )
-
-
-def _open_existing(run_dir: Path, read_only: bool) -> Any:
-    config, world, personas = _load_run(run_dir)
-    town = _open_town(config, world, personas, run_dir)
-    town.restore(read_only=read_only)
-    return town
-
-
-def cmd_interview(args: argparse.Namespace) -> int:
-    """``interview``: an agent answers from its memories at the run's last checkpoint."""
-    town = _open_existing(args.run_dir, read_only=True)
-    try:
-        if args.agent not in town.minds:
-            raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")
-        print(town.interview(args.agent, args.question))
-    finally:
-        town.close()
-    return 0
-
-
-def cmd_whisper(args: argparse.Namespace) -> int:
-    """``whisper``: add an inner-voice memory to an agent of a run (kept by ``resume``)."""
-    town = _open_existing(args.run_dir, read_only=False)
-    try:
-        if args.agent not in town.minds:
-            raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")
-        memory_id = town.whisper(args.agent, args.text)
-        town.checkpoint()
-    finally:
-        town.close()
-    print(f"{args.agent} now remembers: {args.text} ({memory_id})")
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,7 +27,7 @@ def test_closing_the_live_window_stops_the_run_with_checkpoint_and_summary(
         town.model.sinks.extend([*(sinks or []), close_window_at_tick_3])
         return town
 
-    monkeypatch.setattr(run_town, "_open_town", open_town)
+    monkeypatch.setattr(run_town, "open_town", open_town)
     cast = list(town.personas.values())
     code = run_town._run_with_viewer(town.config, town.world, cast, run_dir, quiet=True)
     assert code == 0

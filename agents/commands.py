@@ -1,0 +1,293 @@
+"""The CLI's commands over the town API: resume, fork, interview, whisper, world and personas.
+
+``run_town.py`` parses the arguments, and owns what needs the viewer (run --viewer, replay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+class UserError(Exception):
+    """A problem with the user's input: printed without a traceback, exit code 2."""
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    """Builds the run configuration from ``run`` arguments (UserError on a bad one)."""
+    from agents.llm.settings import DEFAULT_MODEL, LLMSettings
+    from agents.run_config import RunConfig, ScheduledEventSpec, WhisperSpec
+
+    events = []
+    for text in args.event:
+        at, _, what = text.strip().partition(" ")
+        if not what:
+            raise UserError(f'--event {text!r}: expected "HH:MM what happens"')
+        events.append(ScheduledEventSpec(at=at, text=what))
+    whispers = []
+    for text in args.whisper:
+        agent, sep, what = text.partition(":")
+        if not sep or not what.strip():
+            raise UserError(f'--whisper {text!r}: expected "Name: what they think"')
+        whispers.append(WhisperSpec(agent=agent.strip(), text=what.strip()))
+    if args.hours <= 0:
+        raise UserError(f"--hours {args.hours}: give a positive number of simulated hours")
+    model = args.model or DEFAULT_MODEL
+    if model.endswith(".gguf") and not model.startswith("local/"):
+        model = "local/" + str(Path(model).resolve())
+    llm = LLMSettings(
+        model=model,
+        api_base=args.api_base,
+        api_key_env=args.api_key_env,
+        concurrency=args.concurrency,
+        cache=not args.no_cache,
+        max_run_tokens=args.max_tokens,
+    )
+    try:
+        return RunConfig(
+            world=args.world,
+            personas=[p.strip() for p in args.personas.split(",")] if args.personas else [],
+            agents=args.agents if args.agents is not None else (None if args.personas else 3),
+            start=args.start,
+            hours=args.hours,
+            minutes_per_tick=args.minutes_per_tick,
+            seed=args.seed,
+            llm=llm,
+            events=events,
+            whispers=whispers,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc).replace("\n", " ")) from None
+
+
+def choose_cast(config: Any, world: Any) -> list[Any]:
+    """Picks the run's personas (all of the world's persona files are validated)."""
+    from agents.persona import load_personas, validate_against_world
+    from worlds.loader import personas_dir
+
+    folder = personas_dir(config.world)
+    if folder is None:
+        raise UserError(f"world {config.world!r} has no personas/ folder next to it")
+    everyone = load_personas(folder)
+    by_name = {p.name: p for p in everyone}
+    if config.personas:
+        missing = [n for n in config.personas if n not in by_name]
+        if missing:
+            raise UserError(
+                f"--personas: no persona named {', '.join(missing)}; "
+                f"known: {', '.join(sorted(by_name))}"
+            )
+        cast = [by_name[n] for n in config.personas]
+    else:
+        count = config.agents or len(everyone)
+        if count > len(everyone):
+            raise UserError(f"--agents {count}: {config.world} has only {len(everyone)} personas")
+        cast = everyone[:count]
+    validate_against_world(everyone, world)  # a broken persona file is an error, cast or not
+    unknown = [w.agent for w in config.whispers if w.agent not in {p.name for p in cast}]
+    if unknown:
+        raise UserError(f"--whisper: {', '.join(unknown)} is not in this run's cast")
+    return cast
+
+
+def open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sinks=None) -> Any:
+    """Builds a town with the real LLM stack, which the town closes with itself."""
+    from agents.assembly import LLMStack, build_town
+
+    cache = Path(config.llm_cache) if config.llm_cache else None
+    llm = LLMStack(config.llm, cache_path=cache)
+    town = build_town(config, world, personas, run_dir, llm, sinks=sinks)
+    town.on_close(llm.close)  # the CLI's town owns its LLM stack (and the local runtime)
+    return town
+
+
+def _progress(quiet: bool, total: int):
+    def show(town: Any) -> None:
+        if quiet:
+            return
+        used = town.llm.ledger.total
+        print(
+            f"\r{town.now:%a %H:%M}  tick {town.model.clock.tick}/{total}  "
+            f"tokens {used.tokens:,}  calls {used.calls}  cost ${used.cost_usd:.4f}   ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
+    llm = summary["llm"]["total"]
+    print(
+        f"\nRun {summary['run']} in {run_dir}\n"
+        f"  {summary['agents']} agents, {summary['simulated_from']} → {summary['simulated_to']}"
+        f" ({summary['ticks']} ticks), stop: {summary['stop_reason']}\n"
+        f"  {summary['conversations']} conversations, {summary['utterances']} utterances, "
+        f"{summary['actions']} actions, {summary['reflections']} reflections, "
+        f"{summary['memories']} memories\n"
+        f"  LLM: {llm['calls']} calls, {llm['tokens']:,} tokens, {llm['cache_hits']} cache hits, "
+        f"${llm['cost_usd']:.4f}, failures {llm['failures'] or 'none'}; "
+        f"{summary['tokens_per_agent_per_day']:,} tokens/agent/simulated day\n"
+        f"  wall time {summary['wall_time_s']} s"
+    )
+
+
+def run_and_report(town: Any, quiet: bool, ticks: int | None = None) -> int:
+    """Runs a started town to the end of its span, then prints the summary."""
+    try:
+        summary = town.run(ticks, on_tick=_progress(quiet, town.config.ticks))
+    except KeyboardInterrupt:  # possibly mid-tick: keep the last checkpoint, write the summary
+        town.stop("interrupted")
+        summary = town.finish(checkpoint=False)
+    finally:
+        town.close()
+    _print_summary(summary, town.run_dir)
+    return 0
+
+
+def load_run_folder(run_dir: Path) -> tuple[Any, Any, list[Any]]:
+    """Reads a run folder's ``run.json``: its config, world and personas."""
+    from agents.persona import Persona
+    from agents.run_config import RunConfig
+    from worlds.world import World
+
+    path = run_dir / "run.json"
+    if not path.exists():
+        raise UserError(f"{run_dir}: not a run folder (no run.json)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        config = RunConfig.model_validate(data["config"])
+        world = World.model_validate(data["world"])
+        personas = [Persona.model_validate(p) for p in data["personas"]]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UserError(
+            f"{path}: not a readable run.json ({exc}); the run folder is damaged"
+        ) from None
+    return config, world, personas
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    """``resume``: continue a run from its last checkpoint, in the same folder."""
+    config, world, personas = load_run_folder(args.run_dir)
+    if args.hours is not None:
+        config = config.model_copy(update={"hours": args.hours})
+    town = open_town(config, world, personas, args.run_dir)
+    tick = town.restore()
+    town.open_outputs()
+    print(f"resuming {args.run_dir} at tick {tick} ({town.now:%Y-%m-%d %H:%M})", file=sys.stderr)
+    return run_and_report(town, args.quiet)
+
+
+def cmd_fork(args: argparse.Namespace) -> int:
+    """``fork``: copy a run up to a checkpoint into a new folder (which can then be resumed)."""
+    import shutil
+
+    from simulation.checkpoint import read_checkpoint
+
+    read_checkpoint(args.run_dir, args.tick)  # fails clearly if there is no such checkpoint
+    if args.out.exists():
+        raise UserError(f"--out {args.out}: already exists")
+    shutil.copytree(args.run_dir, args.out, ignore=shutil.ignore_patterns("chroma"))
+    for later in sorted((args.out / "checkpoints").glob("tick-*.json")):
+        if int(later.stem.removeprefix("tick-")) > args.tick:
+            later.unlink()
+    config, world, personas = load_run_folder(args.out)
+    town = open_town(config, world, personas, args.out)
+    try:
+        town.restore(args.tick)
+        town.open_outputs()
+        town.checkpoint()
+    finally:
+        town.close()
+    print(f"forked {args.run_dir} at tick {args.tick} into {args.out}")
+    return 0
+
+
+def cmd_world_check(args: argparse.Namespace) -> int:
+    """``world check``: validate a world and print a one-screen summary."""
+    from worlds.loader import load_world
+    from worlds.summary import summarize
+
+    print(summarize(load_world(args.path)))
+    return 0
+
+
+def cmd_persona(args: argparse.Namespace) -> int:
+    """``persona import`` prints a TinyTroupe spec as a persona; ``persona sample`` draws N."""
+    from agents.persona import format_persona
+    from agents.tinytroupe import from_tinytroupe, load_tinytroupe
+
+    if args.persona_command == "import":
+        print(format_persona(from_tinytroupe(load_tinytroupe(args.path), str(args.path))))
+        return 0
+    return _sample_personas(args)
+
+
+def _sample_personas(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from agents.assembly import LLMStack
+    from agents.llm.settings import DEFAULT_MODEL, LLMSettings
+    from agents.persona import format_persona
+    from agents.population import PopulationSpec, diversity_summary, sample_population
+    from worlds.loader import load_world
+
+    if args.count < 1:
+        raise UserError(f"--count {args.count}: give at least 1")
+    if args.out.exists() and any(args.out.iterdir()):
+        raise UserError(f"--out {args.out}: the folder is not empty")
+    world = load_world(args.world)
+    llm = LLMStack(LLMSettings(model=args.model or DEFAULT_MODEL))
+    try:
+        people, notes = asyncio.run(
+            sample_population(PopulationSpec(count=args.count), world, llm.gateway, args.seed)
+        )
+    finally:
+        llm.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for i, persona in enumerate(people, 1):
+        slug = persona.name.lower().replace(" ", "_").replace("'", "")
+        (args.out / f"{i:02d}_{slug}.yaml").write_text(format_persona(persona), encoding="utf-8")
+    print(diversity_summary(people))
+    for note in notes:
+        print(f"fallback: {note}", file=sys.stderr)
+    print(f"wrote {len(people)} personas to {args.out}")
+    return 0
+
+
+def open_existing(run_dir: Path, read_only: bool) -> Any:
+    """Reopens a run at its last checkpoint (read-only for interviews)."""
+    config, world, personas = load_run_folder(run_dir)
+    town = open_town(config, world, personas, run_dir)
+    town.restore(read_only=read_only)
+    return town
+
+
+def cmd_interview(args: argparse.Namespace) -> int:
+    """``interview``: an agent answers from its memories at the run's last checkpoint."""
+    town = open_existing(args.run_dir, read_only=True)
+    try:
+        if args.agent not in town.minds:
+            raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")
+        print(town.interview(args.agent, args.question))
+    finally:
+        town.close()
+    return 0
+
+
+def cmd_whisper(args: argparse.Namespace) -> int:
+    """``whisper``: add an inner-voice memory to an agent of a run (kept by ``resume``)."""
+    town = open_existing(args.run_dir, read_only=False)
+    try:
+        if args.agent not in town.minds:
+            raise UserError(f"no agent {args.agent!r} in this run; agents: {', '.join(town.minds)}")
+        memory_id = town.whisper(args.agent, args.text)
+        town.checkpoint()
+    finally:
+        town.close()
+    print(f"{args.agent} now remembers: {args.text} ({memory_id})")
+    return 0
