@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +26,9 @@ from agents.memory.scoring import DEFAULT_DECAY, DEFAULT_WEIGHTS, RetrievalWeigh
 from agents.memory.store import MemoryStore
 
 logger = logging.getLogger(__name__)
+
+QUERY_CACHE_SIZE = 4096
+"""Recent retrieval queries whose embeddings are kept."""
 
 
 class ReadOnlyMemoryError(RuntimeError):
@@ -80,6 +83,7 @@ class MemoryStream:
         # use of the index waits for them first, so results never depend on timing.
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="memory-index")
         self._indexing: Future[None] | None = None
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self.read_only = False
         """When True, retrieval leaves last-access times alone and nothing can be added."""
         self._embedder = embedder
@@ -190,6 +194,24 @@ class MemoryStream:
         for agent, group in groups.items():
             self._index_new(agent, group)
 
+    def _embed_queries(self, queries: list[str]) -> np.ndarray:
+        """Embeds retrieval queries, reusing recent ones (minds ask the same questions often).
+
+        An embedding is a pure function of its text, so reuse changes no result; only the
+        texts not seen recently reach the embedder, in one batch.
+        """
+        missing = list(dict.fromkeys(q for q in queries if q not in self._query_vectors))
+        if missing:
+            fresh = np.asarray(self._embedder.embed(missing), dtype=np.float32)
+            for text, vector in zip(missing, fresh, strict=True):
+                self._query_vectors[text] = vector
+        for text in queries:
+            self._query_vectors.move_to_end(text)
+        vectors = np.stack([self._query_vectors[q] for q in queries])
+        while len(self._query_vectors) > QUERY_CACHE_SIZE:
+            self._query_vectors.popitem(last=False)
+        return vectors
+
     def _wait_for_index(self) -> None:
         """Blocks until the last flush's vectors are in the index (re-raising its error)."""
         if self._indexing is not None:
@@ -216,7 +238,7 @@ class MemoryStream:
         queries = [query] if isinstance(query, str) else list(query)
         if not queries:
             return []
-        vectors = self._embedder.embed(queries)
+        vectors = self._embed_queries(queries)
         self._wait_for_index()
         ranking = self._retriever.rank(agent, vectors, now, k)[0]
         if not self.read_only:
@@ -239,7 +261,7 @@ class MemoryStream:
         """
         if not queries:
             return []
-        vectors = self._embedder.embed(list(queries))
+        vectors = self._embed_queries(list(queries))
         self._wait_for_index()
         rankings = self._retriever.rank(agent, vectors, now, k, each=True)
         self._store.touch({m.record.id for r in rankings for m in r}, now)

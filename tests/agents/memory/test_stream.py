@@ -101,7 +101,19 @@ def test_several_queries_are_embedded_in_one_call(memory, embedder):
         ["apples in the orchard"],
         ["the choir sings hymns"],
     ]
-    assert embedder.calls[-2:] == [["orchard apples", "choir hymns"]] * 2
+    # One embed call for both queries; the second retrieval reuses their embeddings.
+    assert embedder.calls[1:] == [["orchard apples", "choir hymns"]]
+
+
+def test_repeated_queries_are_embedded_once_and_rank_the_same(memory, embedder):
+    memory.add("Ada", "observation", "apples in the orchard", T0, 3)
+    memory.add("Ada", "observation", "the choir sings hymns", T0, 3)
+    memory.flush()
+    memory.read_only = True  # no access-time updates between the two retrievals
+    first = memory.retrieve("Ada", "orchard apples", T0 + timedelta(hours=1), k=2)
+    again = memory.retrieve("Ada", ["orchard apples", "fresh bread"], T0 + timedelta(hours=1), k=2)
+    assert embedder.calls[1:] == [["orchard apples"], ["fresh bread"]]
+    assert first[0].record.id == again[0].record.id
 
 
 def test_retrieve_for_unknown_agent_or_no_query_is_empty(memory):
