@@ -20,7 +20,6 @@ MAIN_JOB = ["run", "--hours", "4", "--agents", "3"]
 
 from agents.commands import (  # noqa: E402 - the CLI's commands over the town API
     UserError,
-    choose_cast,
     cmd_fork,
     cmd_interview,
     cmd_persona,
@@ -123,6 +122,7 @@ def user_error_message(exc: BaseException) -> str | None:
     """The message for an error caused by the user's input, or None for a bug."""
     from pydantic import ValidationError
 
+    from agents.assembly import CastError
     from agents.llm.local_models import LocalModelError
     from agents.persona import PersonaError
     from simulation.analysis.errors import AnalysisError
@@ -132,6 +132,7 @@ def user_error_message(exc: BaseException) -> str | None:
 
     user_errors = (
         UserError,
+        CastError,
         SpecError,
         PersonaError,
         CheckpointError,
@@ -155,6 +156,7 @@ def user_error_message(exc: BaseException) -> str | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``run``: a new run folder."""
+    from agents.assembly import choose_cast
     from worlds.loader import load_world
 
     config = config_from_args(args)

@@ -92,6 +92,49 @@ def build_town(
     return Town(config, world, personas, llm.gateway, memory, run_dir, sinks=sinks)
 
 
+class CastError(ValueError):
+    """The configuration asks for personas the world does not have (a one-line message)."""
+
+
+def choose_cast(config: RunConfig, world: World) -> list[Persona]:
+    """The run's cast from the world's persona files: the named ones, else the first N.
+
+    Every persona file of the world is validated against it, cast or not: a broken file is an
+    error wherever it sits.
+
+    Raises:
+        CastError: No persona folder, an unknown name, too many agents, or a whisper for
+            someone outside the cast.
+        agents.persona.PersonaError: A persona file is broken or does not fit the world.
+    """
+    from agents.persona import load_personas, validate_against_world
+    from worlds.loader import personas_dir
+
+    folder = personas_dir(config.world)
+    if folder is None:
+        raise CastError(f"world {config.world!r} has no personas/ folder next to it")
+    everyone = load_personas(folder)
+    by_name = {p.name: p for p in everyone}
+    if config.personas:
+        missing = [n for n in config.personas if n not in by_name]
+        if missing:
+            raise CastError(
+                f"--personas: no persona named {', '.join(missing)}; "
+                f"known: {', '.join(sorted(by_name))}"
+            )
+        cast = [by_name[n] for n in config.personas]
+    else:
+        count = config.agents or len(everyone)
+        if count > len(everyone):
+            raise CastError(f"--agents {count}: {config.world} has only {len(everyone)} personas")
+        cast = everyone[:count]
+    validate_against_world(everyone, world)
+    unknown = [w.agent for w in config.whispers if w.agent not in {p.name for p in cast}]
+    if unknown:
+        raise CastError(f"--whisper: {', '.join(unknown)} is not in this run's cast")
+    return cast
+
+
 def create_town(
     config: RunConfig,
     run_dir: Path,
@@ -122,21 +165,16 @@ def create_town(
     Raises:
         worlds.errors.WorldError: The world does not load.
         agents.persona.PersonaError: A persona file is broken or does not fit the world.
-        KeyError: A named persona does not exist.
+        CastError: The configuration's cast does not fit the world's personas.
     """
-    from agents.persona import load_personas, validate_against_world
-    from worlds.loader import load_world, personas_dir
+    from agents.persona import validate_against_world
+    from worlds.loader import load_world
 
     world = world or load_world(config.world)
     if personas is None:
-        folder = personas_dir(config.world)
-        everyone = load_personas(folder) if folder is not None else []
-        by_name = {p.name: p for p in everyone}
-        if config.personas:
-            personas = [by_name[name] for name in config.personas]
-        else:
-            personas = everyone[: config.agents or len(everyone)]
-    validate_against_world(personas, world)
+        personas = choose_cast(config, world)
+    else:
+        validate_against_world(personas, world)
     llm = LLMStack(config.llm, backend=backend, cache_path=cache_path)
     town = build_town(config, world, personas, run_dir, llm, embedder=embedder, sinks=sinks)
     town.on_close(llm.close)

@@ -63,36 +63,6 @@ def config_from_args(args: argparse.Namespace) -> Any:
         raise UserError(str(exc).replace("\n", " ")) from None
 
 
-def choose_cast(config: Any, world: Any) -> list[Any]:
-    """Picks the run's personas (all of the world's persona files are validated)."""
-    from agents.persona import load_personas, validate_against_world
-    from worlds.loader import personas_dir
-
-    folder = personas_dir(config.world)
-    if folder is None:
-        raise UserError(f"world {config.world!r} has no personas/ folder next to it")
-    everyone = load_personas(folder)
-    by_name = {p.name: p for p in everyone}
-    if config.personas:
-        missing = [n for n in config.personas if n not in by_name]
-        if missing:
-            raise UserError(
-                f"--personas: no persona named {', '.join(missing)}; "
-                f"known: {', '.join(sorted(by_name))}"
-            )
-        cast = [by_name[n] for n in config.personas]
-    else:
-        count = config.agents or len(everyone)
-        if count > len(everyone):
-            raise UserError(f"--agents {count}: {config.world} has only {len(everyone)} personas")
-        cast = everyone[:count]
-    validate_against_world(everyone, world)  # a broken persona file is an error, cast or not
-    unknown = [w.agent for w in config.whispers if w.agent not in {p.name for p in cast}]
-    if unknown:
-        raise UserError(f"--whisper: {', '.join(unknown)} is not in this run's cast")
-    return cast
-
-
 def open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sinks=None) -> Any:
     """Builds a town with the real LLM stack, which the town closes with itself."""
     from agents.assembly import LLMStack, build_town

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -30,7 +29,7 @@ from agents.persona import Persona
 from agents.placement import fallback_schedule, known_places, start_tile
 from agents.run_config import RunConfig
 from agents.stats import RunStats
-from simulation.checkpoint import read_checkpoint, write_checkpoint
+from simulation.checkpoint import read_checkpoint, write_atomic, write_checkpoint
 from simulation.events import Event, EventKind
 from simulation.frames import Frame
 from simulation.model import Resident, TownConfig, TownModel
@@ -372,9 +371,4 @@ def _hash(text: str) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, ensure_ascii=False, indent=2))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2))

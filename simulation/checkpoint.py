@@ -19,22 +19,32 @@ class CheckpointError(Exception):
     """No usable checkpoint was found."""
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Writes a file so a kill leaves the old content or the new, never a torn file.
+
+    The text goes to a temporary file beside it, is fsynced, renamed over ``path``, and the
+    folder is fsynced so the rename itself survives a crash.
+    """
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
 def write_checkpoint(run_dir: Path, tick: int, state: dict[str, Any]) -> Path:
     """Writes a checkpoint atomically and returns its path."""
     folder = run_dir / CHECKPOINT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"tick-{tick:06d}.json"
-    tmp = folder / f".tick-{tick:06d}.json.tmp"
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps({"tick": tick, **state}, ensure_ascii=False, separators=(",", ":")))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    text = json.dumps({"tick": tick, **state}, ensure_ascii=False, separators=(",", ":"))
+    write_atomic(path, text)
     return path
 
 

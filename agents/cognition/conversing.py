@@ -42,7 +42,7 @@ class Conversationalist:
         """Returns the agent's next line (a polite closing line if the model fails)."""
         services = self.services
         last = turns[-1][1] if turns else reason
-        query = [f"{other}" for other in others] + ([last] if last else [])
+        query = [*others, *([last] if last else [])]
         memories = services.memory.retrieve(services.name, query, now, k=5)
         reply = await services.ask(
             "converse",
