@@ -8,7 +8,7 @@ agent with ``Literal`` choices of its known arenas and objects, so the JSON sche
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -57,51 +57,48 @@ class KnownPlaces:
         """Prompt labels of all known arenas."""
         return [a.label for a in self.arenas]
 
-    @cached_property
-    def _steps_models(self) -> dict[str, type[BaseModel]]:
-        return {}
-
     def schedule_model(self) -> type[BaseModel]:
         """The output type of a day schedule whose places are this agent's known arenas."""
-        return self._schedule_model
-
-    @cached_property
-    def _schedule_model(self) -> type[BaseModel]:
-        place = Literal[tuple(self.labels())]  # type: ignore[valid-type]
-        block = create_model(
-            "ScheduleBlock",
-            __config__=ConfigDict(extra="ignore"),
-            start=(ClockTime, ...),
-            activity=(Annotated[str, Field(min_length=3, max_length=60)], ...),
-            place=(place, ...),
-        )
-        return create_model(
-            "DaySchedule",
-            __config__=ConfigDict(extra="ignore"),
-            blocks=(list[block], Field(min_length=2, max_length=10)),  # type: ignore[valid-type]
-        )
+        return _schedule_model(tuple(self.labels()))
 
     def steps_model(self, arena: KnownArena) -> type[BaseModel]:
-        """The output type of a block's steps, whose objects are those in ``arena`` (cached)."""
-        if arena.address not in self._steps_models:
-            self._steps_models[arena.address] = self._make_steps_model(arena)
-        return self._steps_models[arena.address]
+        """The output type of a block's steps, whose objects are those in ``arena``."""
+        return _steps_model((*arena.objects, NO_OBJECT))
 
-    def _make_steps_model(self, arena: KnownArena) -> type[BaseModel]:
-        choices = (*arena.objects, NO_OBJECT)
-        step = create_model(
-            "Step",
-            __config__=ConfigDict(extra="ignore"),
-            description=(Annotated[str, Field(min_length=3, max_length=60)], ...),
-            emoji=(Annotated[str, Field(max_length=4)], ...),
-            thing=(Literal[choices], ...),  # type: ignore[valid-type]
-            minutes=(Annotated[int, Field(ge=5, le=60)], ...),
-        )
-        return create_model(
-            "BlockSteps",
-            __config__=ConfigDict(extra="ignore"),
-            steps=(list[step], Field(min_length=1, max_length=4)),  # type: ignore[valid-type]
-        )
+
+# Building a pydantic model (and its JSON schema) costs about a millisecond; agents that know the
+# same places share one type, built once. The types are pure functions of their choices.
+@lru_cache(maxsize=1024)
+def _schedule_model(labels: tuple[str, ...]) -> type[BaseModel]:
+    block = create_model(
+        "ScheduleBlock",
+        __config__=ConfigDict(extra="ignore"),
+        start=(ClockTime, ...),
+        activity=(Annotated[str, Field(min_length=3, max_length=60)], ...),
+        place=(Literal[labels], ...),  # type: ignore[valid-type]
+    )
+    return create_model(
+        "DaySchedule",
+        __config__=ConfigDict(extra="ignore"),
+        blocks=(list[block], Field(min_length=2, max_length=10)),  # type: ignore[valid-type]
+    )
+
+
+@lru_cache(maxsize=1024)
+def _steps_model(choices: tuple[str, ...]) -> type[BaseModel]:
+    step = create_model(
+        "Step",
+        __config__=ConfigDict(extra="ignore"),
+        description=(Annotated[str, Field(min_length=3, max_length=60)], ...),
+        emoji=(Annotated[str, Field(max_length=4)], ...),
+        thing=(Literal[choices], ...),  # type: ignore[valid-type]
+        minutes=(Annotated[int, Field(ge=5, le=60)], ...),
+    )
+    return create_model(
+        "BlockSteps",
+        __config__=ConfigDict(extra="ignore"),
+        steps=(list[step], Field(min_length=1, max_length=4)),  # type: ignore[valid-type]
+    )
 
 
 class ScheduledBlock(BaseModel):

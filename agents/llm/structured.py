@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,7 +16,7 @@ JSON_REPLY = "Reply with one JSON object only."
 """The reply instruction when the backend enforces the schema itself (a grammar or strict mode)."""
 
 
-@cache
+@lru_cache(maxsize=2048)
 def _schema_text(output: type[BaseModel]) -> str:
     return json.dumps(output.model_json_schema(), separators=(",", ":"))
 
