@@ -8,6 +8,7 @@ from pathlib import Path
 
 from agents.memory.embedder import Embedder
 from agents.memory.index import ChromaSettings, open_index
+from agents.memory.indexing import DEFAULT_INDEX_BLOCK
 from agents.memory.reconcile import reconcile
 from agents.memory.scoring import DEFAULT_DECAY, DEFAULT_WEIGHTS, RetrievalWeights
 from agents.memory.store import MemoryStore
@@ -26,6 +27,7 @@ def open_memory(
     weights: RetrievalWeights = DEFAULT_WEIGHTS,
     decay: float = DEFAULT_DECAY,
     candidate_k: int = 100,
+    index_block: int = DEFAULT_INDEX_BLOCK,
 ) -> MemoryStream:
     """Open (or create) the memory of a run and bring its vector index in step with the store.
 
@@ -40,6 +42,7 @@ def open_memory(
         weights: Retrieval component weights.
         decay: Per-hour recency decay.
         candidate_k: Size of each retrieval candidate list.
+        index_block: Memories of an agent the vector index takes at a time.
 
     Returns:
         The memory stream of the run.
@@ -60,7 +63,7 @@ def open_memory(
         store.close()
         raise
     try:
-        report = reconcile(store, index)
+        report = reconcile(store, index, index_block)
     except BaseException:
         index.close()
         store.close()
@@ -72,4 +75,4 @@ def open_memory(
         store.position(),
         "in step" if report.clean else f"repaired: {report}",
     )
-    return MemoryStream(store, index, embedder, weights, decay, candidate_k)
+    return MemoryStream(store, index, embedder, weights, decay, candidate_k, index_block)

@@ -1,8 +1,9 @@
 """Retrieval of an agent's memories: a bounded candidate set, scored exactly.
 
 Candidates are the union of the vector index's ``candidate_k`` nearest memories to each
-query, the ``candidate_k`` most recently accessed memories and the ``candidate_k`` most
-important ones (both from indexed SQLite columns). Every candidate is then scored from the
+query, the memories not yet in the index (fewer than a block, see ``indexing``), the
+``candidate_k`` most recently accessed memories and the ``candidate_k`` most important ones
+(both from indexed SQLite columns). Every candidate is then scored from the
 store's own columns and embeddings (exact cosine, not Chroma's approximate distances), with
 components min–max normalised over the candidate set. With at most ``candidate_k`` memories
 the candidate set is the agent's whole memory, as in the paper; beyond that a memory outside
@@ -17,6 +18,7 @@ from datetime import datetime
 import numpy as np
 
 from agents.memory.index import VectorIndex, VectorIndexError
+from agents.memory.indexing import DEFAULT_INDEX_BLOCK, indexed_count
 from agents.memory.reconcile import rebuild
 from agents.memory.records import ScoredMemory
 from agents.memory.rows import CandidateRows, from_row
@@ -34,6 +36,22 @@ from agents.memory.store import MemoryStore
 
 logger = logging.getLogger(__name__)
 
+_TIE = 1e-5
+"""Similarities closer than this count as equal when checking a fetch for cut-off ties."""
+
+
+def _exact_similarity(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarities that do not depend on which other vectors are scored with them.
+
+    Float32 matrix products may round a pair differently in differently shaped matrices; in
+    float64, rounded to 1e-9, the same pair always gives the same value (ties stay ties).
+    """
+    q = np.atleast_2d(queries).astype(np.float64)
+    v = np.atleast_2d(vectors).astype(np.float64)
+    q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    return np.round(q @ v.T, 9)
+
 
 class Retriever:
     """Ranks an agent's memories against query vectors.
@@ -44,6 +62,7 @@ class Retriever:
         weights: Component weights.
         decay: Per-hour recency decay.
         candidate_k: Size of each of the three candidate lists.
+        index_block: Memories of an agent the vector index takes at a time.
     """
 
     def __init__(
@@ -53,9 +72,12 @@ class Retriever:
         weights: RetrievalWeights = DEFAULT_WEIGHTS,
         decay: float = DEFAULT_DECAY,
         candidate_k: int = 100,
+        index_block: int = DEFAULT_INDEX_BLOCK,
     ):
         if candidate_k < 1:
             raise ValueError(f"candidate_k must be at least 1, got {candidate_k}")
+        indexed_count(0, index_block)  # validates the block
+        self.index_block = index_block
         self._store = store
         self._index = index
         self.weights = weights
@@ -79,9 +101,17 @@ class Retriever:
             A list of rankings (one, or one per query), each best first.
         """
         queries = np.atleast_2d(np.asarray(query_vectors, dtype=np.float32))
-        if self._store.count(agent) == 0 or k <= 0:
+        count = self._store.count(agent)
+        if count == 0 or k <= 0:
             return [[] for _ in queries] if each else [[]]
-        candidates = self._store.candidates(agent, self.candidate_k, self._nearest(agent, queries))
+        # With at most candidate_k memories the recency list alone holds them all: a vector
+        # search could add nothing.
+        if count <= self.candidate_k:
+            candidates = self._store.candidates(agent, self.candidate_k)
+        else:
+            indexed = indexed_count(count, self.index_block)
+            nearest = self._nearest(agent, queries, indexed) if indexed else []
+            candidates = self._store.candidates(agent, self.candidate_k, nearest, count - indexed)
         hours = hours_since(candidates.accessed_us, now)
         similarities = cosine(queries, candidates.embeddings)
         rows = similarities if each else similarities.max(axis=0, keepdims=True)
@@ -94,27 +124,44 @@ class Retriever:
         best = top_k(parts.score, candidates.seqs, k)
         return [scored(from_row(candidates.rows[i]), parts, int(i)) for i in best]
 
-    def _nearest(self, agent: str, queries: np.ndarray) -> list[str]:
+    def _nearest(self, agent: str, queries: np.ndarray, indexed: int) -> list[str]:
+        """Ids of the exact ``candidate_k`` nearest indexed memories to each query.
+
+        Chroma's answer depends on its history (a resumed run deletes and re-adds vectors) and
+        orders equal distances arbitrarily, so it only proposes: twice as many neighbours are
+        fetched, re-scored exactly from the store, and the best taken with ties to the newer
+        memory. If equal similarities reach the end of what was fetched (many identical
+        memories), the indexed memories are scanned exactly instead.
+        """
+        fetch = min(indexed, 2 * self.candidate_k)
         try:
-            hits = self._index.query(agent, queries, self.candidate_k)
+            hits = self._index.query(agent, queries, fetch)
         except VectorIndexError as error:
             logger.warning("vector query for %r failed (%s); rebuilding its index", agent, error)
             try:
-                rebuild(self._store, self._index, agent)
-                hits = self._index.query(agent, queries, self.candidate_k)
+                rebuild(self._store, self._index, agent, self.index_block)
+                hits = self._index.query(agent, queries, fetch)
             except VectorIndexError as again:
                 logger.error("vector index of %r unusable (%s); exact scan instead", agent, again)
-                return self._exact_nearest(agent, queries)
-        return sorted({memory_id for ids in hits for memory_id in ids})
-
-    def _exact_nearest(self, agent: str, queries: np.ndarray) -> list[str]:
+                return self._exact_nearest(agent, queries, indexed)
+        ids, seqs, vectors = self._store.vectors(agent, sorted({i for row in hits for i in row}))
+        column = {memory_id: i for i, memory_id in enumerate(ids)}
+        sims = _exact_similarity(queries, vectors)
         found: set[str] = set()
-        ids: list[str] = []
-        vectors: list[np.ndarray] = []
-        for batch in self._store.iter_agent(agent):
-            ids += [r.id for r in batch]
-            vectors += [r.embedding for r in batch]
-        sims = cosine(queries, np.stack(vectors))
+        for q, row in enumerate(hits):
+            columns = np.array([column[i] for i in row if i in column], dtype=np.int64)
+            best = top_k(sims[q, columns], seqs[columns], self.candidate_k)
+            cut_off = fetch < indexed and len(best) == self.candidate_k
+            if cut_off and sims[q, columns[best[-1]]] <= sims[q, columns].min() + _TIE:
+                return self._exact_nearest(agent, queries, indexed)
+            found.update(ids[columns[i]] for i in best)
+        return sorted(found)
+
+    def _exact_nearest(self, agent: str, queries: np.ndarray, indexed: int) -> list[str]:
+        """What ``_nearest`` finds, by a scan of the agent's oldest ``indexed`` memories."""
+        ids, seqs, vectors = self._store.vectors(agent, self._store.ordered_ids(agent, 0, indexed))
+        sims = _exact_similarity(queries, vectors)
+        found: set[str] = set()
         for row in sims:
-            found.update(ids[i] for i in np.argsort(-row)[: self.candidate_k])
+            found.update(ids[i] for i in top_k(row, seqs, self.candidate_k))
         return sorted(found)

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from agents.memory.records import MemoryKind, MemoryRecord, sim_micros
 from agents.memory.rows import (
     COLUMNS,
@@ -264,6 +266,38 @@ class MemoryStore:
             rows = self._db.execute("SELECT id FROM memories WHERE agent = ?", (agent,))
             return {row[0] for row in rows}
 
+    def ordered_ids(self, agent: str, start: int = 0, stop: int | None = None) -> list[str]:
+        """Ids of an agent's memories in sequence order, ``[start:stop]`` of that order."""
+        limit = -1 if stop is None else max(0, stop - start)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM memories WHERE agent = ? ORDER BY seq LIMIT ? OFFSET ?",
+                (agent, limit, start),
+            )
+            return [row[0] for row in rows]
+
+    def vectors(self, agent: str, ids: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Embeddings of an agent's memories by id (unknown ids and other agents' skipped).
+
+        Returns:
+            ``(ids, seqs, embeddings)`` of the memories found, in sequence order.
+        """
+        rows: list[tuple[int, str, bytes]] = []
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows += self._db.execute(
+                    "SELECT seq, id, embedding FROM memories "
+                    f"WHERE id IN ({','.join('?' * len(chunk))}) AND +agent = ?",
+                    (*chunk, agent),
+                ).fetchall()
+        rows.sort()
+        matrix = np.empty((len(rows), self._dim or 0), dtype=np.float32)
+        for i, row in enumerate(rows):
+            matrix[i] = np.frombuffer(row[2], dtype="<f4")
+        seqs = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        return [row[1] for row in rows], seqs, matrix
+
     def written_after(self, position: int) -> list[tuple[str, str]]:
         """``(agent, id)`` of the memories with a sequence number above ``position``."""
         with self._lock:
@@ -315,7 +349,9 @@ class MemoryStore:
         with self._lock:
             return int(self._db.execute(sql, params).fetchone()[0])
 
-    def candidates(self, agent: str, k: int, extra_ids: Sequence[str] = ()) -> CandidateRows:
+    def candidates(
+        self, agent: str, k: int, extra_ids: Sequence[str] = (), newest: int = 0
+    ) -> CandidateRows:
         """Retrieval candidates of an agent, without duplicates.
 
         Args:
@@ -323,6 +359,7 @@ class MemoryStore:
             k: How many most recently accessed and how many most important memories.
             extra_ids: More candidates (e.g. the vector index's nearest neighbours); ids of
                 other agents are ignored.
+            newest: How many of the most recently formed memories to add as well.
 
         Returns:
             The candidates' rows and decoded columns.
@@ -332,10 +369,12 @@ class MemoryStore:
             " SELECT seq FROM (SELECT seq FROM memories WHERE agent = ?"
             "  ORDER BY accessed_us DESC, seq DESC LIMIT ?)"
             " UNION SELECT seq FROM (SELECT seq FROM memories WHERE agent = ?"
-            "  ORDER BY importance DESC, accessed_us DESC, seq DESC LIMIT ?))"
+            "  ORDER BY importance DESC, accessed_us DESC, seq DESC LIMIT ?)"
+            " UNION SELECT seq FROM (SELECT seq FROM memories WHERE agent = ?"
+            "  ORDER BY seq DESC LIMIT ?))"
         )
         with self._lock:
-            rows = self._db.execute(top, (agent, k, agent, k)).fetchall()
+            rows = self._db.execute(top, (agent, k, agent, k, agent, newest)).fetchall()
             seen = {row[0] for row in rows}
             if extra_ids:
                 # "+agent" keeps SQLite on the id index (it would scan the agent index instead).

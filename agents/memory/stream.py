@@ -13,6 +13,7 @@ import numpy as np
 
 from agents.memory.embedder import Embedder
 from agents.memory.index import VectorIndex, VectorIndexError
+from agents.memory.indexing import DEFAULT_INDEX_BLOCK, indexed_count
 from agents.memory.reconcile import rebuild
 from agents.memory.records import (
     MAX_IMPORTANCE,
@@ -56,8 +57,9 @@ class MemoryStream:
 
     ``add`` only buffers (and assigns the id ``f"{agent}-{seq}"`` at once, so it can be cited
     as evidence); ``flush`` embeds everything buffered in one call, commits it to the store in
-    one transaction and then adds it to the vector index. Reads and retrieval see flushed
-    memories only. One thread drives a stream.
+    one transaction and then hands every agent's newly completed blocks to the vector index
+    (see ``indexing``). Reads and retrieval see flushed memories only. One thread drives a
+    stream.
 
     Args:
         store: The memory store (the record).
@@ -66,6 +68,7 @@ class MemoryStream:
         weights: Retrieval component weights.
         decay: Per-hour recency decay.
         candidate_k: Size of each retrieval candidate list (see ``Retriever``).
+        index_block: Memories of an agent the vector index takes at a time.
     """
 
     def __init__(
@@ -76,7 +79,10 @@ class MemoryStream:
         weights: RetrievalWeights = DEFAULT_WEIGHTS,
         decay: float = DEFAULT_DECAY,
         candidate_k: int = 100,
+        index_block: int = DEFAULT_INDEX_BLOCK,
     ):
+        indexed_count(0, index_block)  # validates the block
+        self._block = index_block
         self._store = store
         self._index = index
         # Vector-index writes run on one worker thread, overlapping the next tick's start; any
@@ -87,7 +93,7 @@ class MemoryStream:
         self.read_only = False
         """When True, retrieval leaves last-access times alone and nothing can be added."""
         self._embedder = embedder
-        self._retriever = Retriever(store, index, weights, decay, candidate_k)
+        self._retriever = Retriever(store, index, weights, decay, candidate_k, index_block)
         self._pending: list[_Pending] = []
 
     @property
@@ -153,7 +159,7 @@ class MemoryStream:
         return memory_id
 
     def flush(self) -> list[MemoryRecord]:
-        """Embed all buffered memories in one call, commit them, then index them.
+        """Embed all buffered memories in one call, commit them, then index completed blocks.
 
         Returns:
             The committed records, in the order they were added. If embedding or the commit
@@ -183,12 +189,28 @@ class MemoryStream:
         ]
         self._store.add_many(records)
         self._pending = []
-        by_agent: dict[str, list[MemoryRecord]] = defaultdict(list)
+        added: dict[str, int] = defaultdict(int)
         for record in records:
-            by_agent[record.agent].append(record)
-        self._wait_for_index()
-        self._indexing = self._indexer.submit(self._index_groups, dict(by_agent))
+            added[record.agent] += 1
+        blocks = {}
+        for agent, new in added.items():
+            block = self._completed_block(agent, new)
+            if block:
+                blocks[agent] = block
+        if blocks:
+            self._wait_for_index()
+            self._indexing = self._indexer.submit(self._index_groups, blocks)
         return records
+
+    def _completed_block(self, agent: str, new: int) -> list[MemoryRecord]:
+        """The agent's memories that the flush of ``new`` of them made due for the index."""
+        count = self._store.count(agent)
+        start = indexed_count(count - new, self._block)
+        stop = indexed_count(count, self._block)
+        if stop == start:
+            return []
+        newest_first = self._store.recent(agent, count - start)
+        return newest_first[::-1][: stop - start]
 
     def _index_groups(self, groups: dict[str, list[MemoryRecord]]) -> None:
         for agent, group in groups.items():
@@ -312,12 +334,14 @@ class MemoryStream:
         if self._pending:
             raise PendingMemoriesError("flush() or discard pending memories before a rollback")
         removed = self._store.written_after(position)
-        by_agent: dict[str, list[str]] = defaultdict(list)
-        for agent, memory_id in removed:
-            by_agent[agent].append(memory_id)
-        for agent, ids in by_agent.items():
+        by_agent: dict[str, int] = defaultdict(int)
+        for agent, _ in removed:
+            by_agent[agent] += 1
+        for agent, gone in by_agent.items():
+            # The index keeps whole blocks of what survives; everything after them goes.
+            keep = indexed_count(self._store.count(agent) - gone, self._block)
             try:
-                self._index.delete(agent, ids)
+                self._index.delete(agent, self._store.ordered_ids(agent, keep))
             except VectorIndexError as error:
                 logger.warning("could not delete rolled-back vectors of %r: %s", agent, error)
         self._store.truncate_after(position)
@@ -350,6 +374,6 @@ class MemoryStream:
         except VectorIndexError as error:
             logger.warning("indexing new memories of %r failed (%s); rebuilding", agent, error)
             try:
-                rebuild(self._store, self._index, agent)
+                rebuild(self._store, self._index, agent, self._block)
             except VectorIndexError as again:
                 logger.error("vector index of %r left for repair at next open: %s", agent, again)

@@ -1,6 +1,6 @@
 """Writer process for test_crash: adds memories in batches until killed.
 
-Usage: python crash_writer.py RUN_DIR BATCH_SIZE
+Usage: python crash_writer.py RUN_DIR BATCH_SIZE INDEX_BLOCK
 
 Prints ``ready`` once the memory is open, then the id of the last memory of every batch
 that ``flush()`` committed (SQLite and Chroma), one per line, flushed immediately.
@@ -21,8 +21,8 @@ T0 = datetime(2023, 2, 13, 8, 0)
 
 
 def main() -> None:
-    run_dir, batch = Path(sys.argv[1]), int(sys.argv[2])
-    stream = open_memory(run_dir, HashingEmbedder())
+    run_dir, batch, block = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    stream = open_memory(run_dir, HashingEmbedder(), index_block=block)
     print("ready", flush=True)
     i = stream.count()
     while True:

@@ -78,7 +78,7 @@ def chroma_server(tmp_path):
 @pytest.mark.slow
 def test_memory_stream_over_a_chroma_server(tmp_path, chroma_server):
     settings = ChromaSettings(host="127.0.0.1", port=chroma_server)
-    memory = open_memory(tmp_path / "run", HashingEmbedder(), settings)
+    memory = open_memory(tmp_path / "run", HashingEmbedder(), settings, index_block=1)
     memory.add("Ada", "observation", "the bakery sells rye bread", T0, 3)
     memory.add("Ada", "observation", "a storm is coming tonight", T0, 3)
     memory.add("Bob", "observation", "Bob fixed the mill", T0, 4)
@@ -90,10 +90,10 @@ def test_memory_stream_over_a_chroma_server(tmp_path, chroma_server):
     memory.close()
 
     # Reopening against the server finds the index in step; a lost vector is re-added.
-    again = open_memory(tmp_path / "run", HashingEmbedder(), settings)
+    again = open_memory(tmp_path / "run", HashingEmbedder(), settings, index_block=1)
     assert again.index.ids("Ada") == {"Ada-1", "Ada-2"}
     again.index.delete("Ada", ["Ada-2"])
     again.close()
-    third = open_memory(tmp_path / "run", HashingEmbedder(), settings)
+    third = open_memory(tmp_path / "run", HashingEmbedder(), settings, index_block=1)
     assert third.index.ids("Ada") == {"Ada-1", "Ada-2"}
     third.close()

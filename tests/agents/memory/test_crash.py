@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 
 from agents.memory.index import ChromaSettings, open_index
+from agents.memory.indexing import indexed_count
 from agents.memory.reconcile import reconcile
 from agents.memory.store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = Path(__file__).with_name("crash_writer.py")
+BLOCK = 7
+"""Index block of the writer: most flushes complete a block of some agent and add to Chroma."""
 
 
 def _start_writer(run_dir: Path, batch: int, log: Path) -> tuple[subprocess.Popen, queue.Queue]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
-        [sys.executable, str(WRITER), str(run_dir), str(batch)],
+        [sys.executable, str(WRITER), str(run_dir), str(batch), str(BLOCK)],
         stdout=subprocess.PIPE,
         stderr=log.open("a"),
         text=True,
@@ -69,18 +72,19 @@ def test_kill_9_during_writes_loses_no_committed_memory(tmp_path):
 
         store = MemoryStore(run_dir / "memory.sqlite3")
         index = open_index(ChromaSettings(), run_dir, store.meta("index_namespace"))
-        repairs.append(reconcile(store, index))
+        repairs.append(reconcile(store, index, BLOCK))
         assert len(store.get(reported)) == len(reported), "a reported memory was lost"
         top = max(int(memory_id.rsplit("-", 1)[1]) for memory_id in reported)
         assert store.position() >= top
         assert store.count() == store.position()  # no holes: batches are all or nothing
         for agent in store.agents():
-            assert index.count(agent) == store.count(agent)
-            newest = store.recent(agent, 1)[0]
+            indexed = indexed_count(store.count(agent), BLOCK)
+            assert index.count(agent) == indexed
+            [newest] = store.get(store.ordered_ids(agent, indexed - 1, indexed))
             [[hit]] = index.query(agent, newest.embedding, 1)
             # the hashing embedder may give two texts the same vector; compare vectors
             assert float(store.get([hit])[0].embedding @ newest.embedding) > 0.9999
-        assert reconcile(store, index).clean
+        assert reconcile(store, index, BLOCK).clean
         index.close()
         store.close()
     print("repairs after each kill:", repairs)

@@ -24,7 +24,7 @@ def test_clean_index_is_left_alone(store, index):
     records = make_records(store, "Ada", _specs(5))
     store.add_many(records)
     index.upsert("Ada", [r.id for r in records], np.stack([r.embedding for r in records]))
-    report = reconcile(store, index)
+    report = reconcile(store, index, block=1)
     assert report.clean and report.agents == 1
 
 
@@ -35,12 +35,12 @@ def test_missing_vectors_are_added_and_rolled_back_ones_deleted(store, index):
     index.upsert("Ada", ["Ada-999"], records[0].embedding[None, :])  # not in the store
     index.upsert("Ghost", ["Ghost-1"], records[0].embedding[None, :])  # agent not in the store
 
-    report = reconcile(store, index)
+    report = reconcile(store, index, block=1)
 
     assert (report.added, report.deleted, report.dropped, report.rebuilt) == (8, 1, ["Ghost"], [])
     assert index.ids("Ada") == store.ids("Ada")
     assert index.agents() == ["Ada"]
-    assert reconcile(store, index).clean
+    assert reconcile(store, index, block=1).clean
 
 
 def _break_collection(monkeypatch, index, agent):
@@ -70,7 +70,7 @@ def test_broken_collection_is_rebuilt_from_the_store(store, index, monkeypatch):
         index.upsert(group[0].agent, [r.id for r in group], np.stack([r.embedding for r in group]))
     _break_collection(monkeypatch, index, "Ada")
 
-    report = reconcile(store, index)
+    report = reconcile(store, index, block=1)
 
     assert report.rebuilt == ["Ada"]
     assert index.count("Ada") == 50 and index.ids("Ada") == store.ids("Ada")
@@ -92,10 +92,38 @@ def test_corrupted_hnsw_files_on_disk_are_rebuilt(tmp_path):
         header.write_bytes(np.random.default_rng(3).bytes(header.stat().st_size))
 
     index = open_index(ChromaSettings(), tmp_path, "r")
-    report = reconcile(store, index)
+    report = reconcile(store, index, block=1)
 
     assert report.rebuilt == ["Ada"]
     assert index.count("Ada") == 1200
     assert index.query("Ada", records[700].embedding, 1) == [[records[700].id]]
     index.close()
     store.close()
+
+
+def test_index_holds_each_agents_oldest_memories_in_whole_blocks(store, index):
+    records = make_records(store, "Ada", _specs(20))
+    store.add_many(records)
+    index.upsert("Ada", [r.id for r in records], np.stack([r.embedding for r in records]))
+
+    report = reconcile(store, index, block=8)
+
+    assert (report.added, report.deleted) == (0, 4)  # the 4 newest are past the last block
+    assert index.ids("Ada") == {r.id for r in records[:16]}
+    index.delete("Ada", [r.id for r in records[5:16]])
+    report = reconcile(store, index, block=8)
+    assert (report.added, report.deleted) == (11, 0)
+    assert index.ids("Ada") == {r.id for r in records[:16]}
+    assert reconcile(store, index, block=8).clean
+
+
+def test_rebuild_takes_whole_blocks_only(store, index, monkeypatch):
+    records = make_records(store, "Ada", _specs(13))
+    store.add_many(records)
+    index.upsert("Ada", [r.id for r in records], np.stack([r.embedding for r in records]))
+    _break_collection(monkeypatch, index, "Ada")
+
+    report = reconcile(store, index, block=5)
+
+    assert report.rebuilt == ["Ada"]
+    assert index.ids("Ada") == {r.id for r in records[:10]}

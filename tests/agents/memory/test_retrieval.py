@@ -29,7 +29,7 @@ def test_candidates_include_important_and_recent_memories_beyond_the_nearest(sto
     specs.append(("far but vital", 0, 10, unit(0.0, 1.0)))
     specs.append(("far but fresh", 48, 1, unit(0.0, 0.0, 1.0)))
     _fill(store, index, specs)
-    retriever = Retriever(store, index, candidate_k=3)
+    retriever = Retriever(store, index, candidate_k=3, index_block=1)
     ranked = retriever.rank("Ada", query, T0 + timedelta(hours=48), k=30)[0]
     texts = [m.record.text for m in ranked]
     assert "far but vital" in texts and "far but fresh" in texts
@@ -67,7 +67,9 @@ def test_failed_vector_query_rebuilds_the_index_then_answers(store, index, monke
         return original(agent, vectors, k)
 
     monkeypatch.setattr(index, "query", fail_once)
-    ranked = Retriever(store, index, candidate_k=2).rank("Ada", unit(1.0), T0, k=1)[0]
+    ranked = Retriever(store, index, candidate_k=2, index_block=1).rank("Ada", unit(1.0), T0, k=1)[
+        0
+    ]
     assert failures == ["Ada"]
     assert ranked[0].record.id == records[0].id
 
@@ -81,5 +83,46 @@ def test_unusable_index_falls_back_to_an_exact_scan(store, index, monkeypatch):
         raise VectorIndexError("simulated")
 
     monkeypatch.setattr(index, "query", broken)
-    ranked = Retriever(store, index, candidate_k=2).rank("Ada", unit(1.0), T0, k=1)[0]
+    ranked = Retriever(store, index, candidate_k=2, index_block=1).rank("Ada", unit(1.0), T0, k=1)[
+        0
+    ]
     assert ranked[0].record.text == "the one"
+
+
+def test_memories_not_yet_indexed_are_always_candidates(store, index):
+    # Block 4: of 11 memories the index holds the oldest 8; the 3 newest are candidates of
+    # every query although nothing else would pick them (never accessed since, unimportant, far).
+    specs = [(f"near {i}", 10, 1, unit(1.0, 0.01 * i)) for i in range(8)]
+    specs += [(f"late {i}", 0, 1, unit(0.0, 1.0, 0.1 * i)) for i in range(3)]
+    records = make_records(store, "Ada", specs)
+    store.add_many(records)
+    index.upsert("Ada", [r.id for r in records[:8]], np.stack([r.embedding for r in records[:8]]))
+    queried = []
+    original = index.query
+    index.query = lambda agent, vectors, k: queried.append(agent) or original(agent, vectors, k)
+
+    ranked = Retriever(store, index, candidate_k=2, index_block=4).rank("Ada", unit(1.0), T0, 30)
+
+    texts = {m.record.text for m in ranked[0]}
+    assert queried == ["Ada"]
+    assert {"late 0", "late 1", "late 2"} <= texts
+    assert {"near 0", "near 1"} <= texts
+
+
+def test_no_vector_search_when_every_memory_is_a_candidate_anyway(store, index, monkeypatch):
+    _fill(store, index, [(f"m{i}", i, 3, unit(1.0, 0.1 * i)) for i in range(5)])
+    monkeypatch.setattr(index, "query", lambda *a: pytest.fail("the index was queried"))
+    ranked = Retriever(store, index, candidate_k=5, index_block=1).rank("Ada", unit(1.0), T0, 30)
+    assert len(ranked[0]) == 5
+
+
+def test_equal_similarities_go_to_the_newest_whatever_chroma_returns(store, index):
+    # 30 identical memories: Chroma returns an arbitrary 6 of them; the nearest are the 3 newest.
+    specs = [(f"same {i}", 0, 1, unit(1.0)) for i in range(30)]
+    specs += [(f"other {i}", 10, 10, unit(0.0, 1.0, 0.1 * i)) for i in range(5)]
+    _fill(store, index, specs)
+
+    ranked = Retriever(store, index, candidate_k=3, index_block=1).rank("Ada", unit(1.0), T0, 30)
+
+    same = sorted(m.record.text for m in ranked[0] if m.record.text.startswith("same"))
+    assert same == ["same 27", "same 28", "same 29"]

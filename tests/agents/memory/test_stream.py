@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from agents.memory.factory import open_memory
-from agents.memory.index import VectorIndexError
+from agents.memory.index import ChromaSettings, VectorIndexError
 from agents.memory.records import MemoryKind
 from agents.memory.stream import PendingMemoriesError
 from tests.agents.memory.conftest import T0
@@ -18,7 +18,8 @@ def embedder():
 
 @pytest.fixture
 def memory(tmp_path, embedder):
-    stream = open_memory(tmp_path / "run", embedder)
+    # A block of one: every flushed memory goes to the index at once.
+    stream = open_memory(tmp_path / "run", embedder, index_block=1)
     yield stream
     stream.close()
 
@@ -162,13 +163,13 @@ def test_checkpoint_and_truncate_roll_back_store_and_index(memory):
 
 def test_reopen_keeps_memories_and_detects_a_stale_index(tmp_path, embedder):
     run = tmp_path / "run"
-    memory = open_memory(run, embedder)
+    memory = open_memory(run, embedder, index_block=1)
     memory.add("Ada", "observation", "kept", T0, 3)
     memory.flush()
     memory.index.upsert("Ada", ["Ada-77"], np.ones((1, 64), dtype=np.float32))
     memory.close()
 
-    again = open_memory(run, embedder)
+    again = open_memory(run, embedder, index_block=1)
     assert again.count() == 1 and again.index.ids("Ada") == {"Ada-1"}
     assert again.add("Ada", "observation", "next", T0, 3) == "Ada-2"
     again.close()
@@ -190,3 +191,79 @@ def test_index_failure_during_flush_is_repaired_from_the_store(memory, monkeypat
     memory.add("Ada", "observation", "second", T0, 3)
     assert [r.text for r in memory.flush()] == ["second"]
     assert memory.index.ids("Ada") == {"Ada-1", "Ada-2"}
+
+
+def test_index_takes_each_agents_memories_a_block_at_a_time(tmp_path, embedder):
+    memory = open_memory(tmp_path / "run", embedder, index_block=3, candidate_k=1)
+    for i in range(2):
+        memory.add("Ada", "observation", f"early {i}", T0, 3)
+    memory.add("Bob", "observation", "Bob's", T0, 3)
+    memory.flush()
+    assert memory.index.count("Ada") == 0  # 2 of a block of 3: not indexed yet
+    checkpoint = memory.position()
+    for i in range(2):
+        memory.add("Ada", "observation", f"late {i}", T0 + timedelta(hours=1), 3)
+    memory.flush()
+    assert memory.index.ids("Ada") == {"Ada-1", "Ada-2", "Ada-4"}
+    # The newest memory is not in the index, yet it is found first.
+    found = memory.retrieve("Ada", "late 1", T0 + timedelta(hours=2), k=4)
+    assert found[0].record.text == "late 1"
+
+    assert memory.truncate_after(checkpoint) == 2
+    assert memory.index.count("Ada") == 0 and memory.count("Ada") == 2
+    memory.close()
+    again = open_memory(tmp_path / "run", embedder, index_block=3)
+    assert again.index.count("Ada") == 0 and again.count("Ada") == 2
+    again.close()
+
+
+def _replayable_day(memory, hours):
+    """Adds memories and retrieves over ``hours``; returns every ranking's ids."""
+    rankings = []
+    for hour in hours:
+        now = T0 + timedelta(hours=hour)
+        for i in range(3):
+            memory.add(
+                "Ada",
+                "observation",
+                f"hour {hour} thing {i} colour {hour % 4}",
+                now,
+                1 + (hour + i) % 10,
+            )
+        memory.flush()
+        found = memory.retrieve("Ada", f"thing {hour % 3} colour {hour % 4}", now, k=6)
+        rankings.append([m.record.id for m in found])
+    return rankings
+
+
+@pytest.mark.parametrize(
+    ("block", "candidate_k", "ephemeral"),
+    [(1, 4, False), (5, 4, False), (5, 10, False), (5, 4, True)],
+)
+def test_resumed_memory_ranks_exactly_like_an_uninterrupted_one(
+    tmp_path, embedder, block, candidate_k, ephemeral
+):
+    # A small candidate list and block so that the vector index takes part in every ranking;
+    # the resumed index has deleted and re-added vectors (or is rebuilt when ephemeral), and
+    # the bag-of-words embedder makes many equal similarities.
+    chroma = ChromaSettings(ephemeral=ephemeral)
+
+    def open_run(name):
+        return open_memory(
+            tmp_path / name, embedder, chroma, candidate_k=candidate_k, index_block=block
+        )
+
+    straight = open_run("straight")
+    _replayable_day(straight, range(0, 7))
+    whole = _replayable_day(straight, range(7, 20))
+    straight.close()
+
+    resumed = open_run("resumed")
+    _replayable_day(resumed, range(0, 7))
+    checkpoint = resumed.position()  # 21 memories: mid-block
+    _replayable_day(resumed, range(7, 12))
+    resumed.close()
+    resumed = open_run("resumed")
+    resumed.truncate_after(checkpoint)
+    assert _replayable_day(resumed, range(7, 20)) == whole
+    resumed.close()
