@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.memory.index import ChromaSettings
 from benchmarks.bench_town import town
+from benchmarks.report import report
 
 
 def one(count: int, hours: float) -> None:
@@ -33,6 +34,10 @@ def one(count: int, hours: float) -> None:
         f"{count:>6} {summary['ticks']:>6} {elapsed:>9.1f} {per:>16.2f} {peak_mb:>12.0f} "
         f"{summary['llm']['total']['calls']:>8} {summary['conversations']:>6}",
         flush=True,
+    )
+    report(
+        f"{count} agents, {hours:g} simulated hours, headless, instant double",
+        f"{elapsed:.1f} s wall, {per:.2f} ms/agent-tick, peak RSS {peak_mb:.0f} MB",
     )
 
 

@@ -22,6 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.report import report
+
 DAILY_STEPS = ("plan_day", "schedule")
 WAKING_HOURS = 16
 
@@ -80,6 +84,12 @@ def main() -> None:
         f"\n≈ {figures['per_agent_day']:,.0f} tokens per agent per simulated day "
         f"({figures['daily_per_agent']:,.0f} daily + {figures['hourly_per_agent']:,.0f} × "
         f"{WAKING_HOURS} waking hours); goal ≤ 50,000"
+    )
+    report(
+        "LLM tokens per agent per simulated day, bundled model",
+        f"{figures['per_agent_day']:,.0f}",
+        "≤ 50,000",
+        figures["per_agent_day"] <= 50_000,
     )
 
 

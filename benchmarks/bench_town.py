@@ -25,6 +25,7 @@ from agents.llm.settings import LLMSettings
 from agents.memory.index import ChromaSettings
 from agents.persona import Persona
 from agents.run_config import RunConfig
+from benchmarks.report import report
 from tests.doubles.embedder import HashingEmbedder
 from tests.doubles.town_llm import TownScript, town_backend
 from worlds.loader import load_world
@@ -98,6 +99,19 @@ def main() -> None:
         print(
             f"{count:>6} {sequential:>13.2f} {concurrent:>13.2f} "
             f"{sequential / concurrent:>6.1f}x {calls:>6} {per_agent_tick:>23.2f}"
+        )
+        goal = count == 25
+        report(
+            f"concurrency, {count}-agent busy tick, concurrent vs one by one",
+            f"{sequential / concurrent:.1f}x",
+            "≥ 20x" if goal else "",
+            sequential / concurrent >= 20 if goal else None,
+        )
+        report(
+            f"simulator overhead per agent-tick, {count} agents, {args.hours:g} h, instant double",
+            f"{per_agent_tick:.2f} ms",
+            "≤ 2 ms" if goal else "",
+            per_agent_tick <= 2 if goal else None,
         )
 
 
