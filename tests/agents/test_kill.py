@@ -20,8 +20,13 @@ from simulation.trajectory import read_trajectory
 ROOT = Path(__file__).resolve().parents[2]
 
 
+LATENCY_S = 0.02
+"""Each scripted LLM call's latency: a day takes several seconds, so every kill lands mid-run."""
+
+
 def start(run_dir: Path, hours: float, resume: bool = False) -> subprocess.Popen:
     args = [sys.executable, "-m", "tests.agents.scripted_run", str(run_dir), str(hours)]
+    args.append(str(LATENCY_S))
     return subprocess.Popen(
         [*args, *(["--resume"] if resume else [])],
         cwd=ROOT,
@@ -52,6 +57,7 @@ def test_repeated_kill_9_never_loses_a_complete_tick_or_a_committed_memory(tmp_p
     for round_ in range(4):
         wait_for_progress(run_dir, seen)
         time.sleep(rng.uniform(0.0, 0.3))  # lands in ticks, checkpoint writes or memory writes
+        assert process.poll() is None, f"round {round_}: the run ended before the kill"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         frames = read_trajectory(run_dir).frames
