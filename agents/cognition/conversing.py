@@ -57,6 +57,7 @@ class Conversationalist:
             memories=[m.record.text for m in memories],
             turns=turns,
             reason=reason,
+            context={"said": [text for _, text in turns]},
         )
         return reply or Utterance(text=FALLBACK_LINE, end_conversation=True)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
@@ -41,10 +41,27 @@ class ReactDecision(_Out):
 
 
 class Utterance(_Out):
-    """One turn of a conversation."""
+    """One turn of a conversation.
+
+    Validated with ``context={"said": [...]}`` (the conversation's lines so far), a line that
+    repeats one of them is invalid: small models otherwise loop, and the retry tells them so.
+    """
 
     text: str = Field(min_length=1, max_length=220)
     end_conversation: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _not_said_before(cls, text: str, info: ValidationInfo) -> str:
+        said = (info.context or {}).get("said", ())
+        if _plain(text) in {_plain(line) for line in said}:
+            raise ValueError("this line was already said in the conversation; say something new")
+        return text
+
+
+def _plain(line: str) -> str:
+    """A line without case, punctuation or spacing differences."""
+    return " ".join("".join(c for c in line.lower() if c.isalnum() or c.isspace()).split())
 
 
 class ReflectionQuestions(_Out):

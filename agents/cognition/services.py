@@ -59,12 +59,14 @@ class AgentServices:
         when: datetime,
         max_tokens: int | None = None,
         deferred: list[Event] | None = None,
+        context: Mapping[str, Any] | None = None,
         **inputs: Any,
     ) -> T | None:
         """Runs one typed LLM call; on failure records a fallback event and returns None.
 
         With ``deferred`` given, a fallback event is appended there instead of recorded now (for
         calls that run concurrently with others, so the caller records events in a fixed order).
+        ``context`` reaches the output type's validators (see ``LLMGateway.call``).
         A spent budget is not a fallback: it raises :class:`~simulation.mind.StopRun` so the run
         stops cleanly after its last complete tick.
         """
@@ -77,6 +79,7 @@ class AgentServices:
                 agent=self.name,
                 seed=_call_seed(self.seed, self.name, step, tick),
                 max_tokens=max_tokens,
+                context=context,
             )
         except LLMBudgetExceeded as exc:
             raise StopRun(f"LLM budget spent: {exc}") from exc

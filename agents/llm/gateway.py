@@ -105,6 +105,7 @@ class LLMGateway:
         seed: int | None = None,
         temperature: float | None = None,
         max_tokens: int | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> T:
         """Asks the model for one typed reply.
 
@@ -117,6 +118,9 @@ class LLMGateway:
             seed: Sampling seed, passed to backends that take one.
             temperature: Overrides the settings' temperature for this call.
             max_tokens: Overrides the settings' completion limit for this call.
+            context: Passed to the output type's validators (pydantic ``info.context``), for
+                checks that depend on the call, e.g. "not a line already said". It must follow
+                from the prompt, since cached replies are checked against it again.
 
         Returns:
             The validated reply.
@@ -152,13 +156,13 @@ class LLMGateway:
                 )
                 raise LLMOutputError(hit.failure, step=step)
             try:
-                value = output.model_validate_json(extract_json(hit.text))
+                value = output.model_validate_json(extract_json(hit.text), context=context)
             except ValidationError:
                 logger.warning("cached reply for %s no longer validates; calling the model", step)
             else:
                 self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, None, cache_hit=True)
                 return value
-        return await self._call_with_retries(request, output, key, agent, step)
+        return await self._call_with_retries(request, output, key, agent, step, context)
 
     def call_sync(self, **kwargs: Any) -> BaseModel:
         """Runs :meth:`call` to completion from synchronous code (no running event loop)."""
@@ -181,6 +185,7 @@ class LLMGateway:
         key: str,
         agent: str | None,
         step: str,
+        context: Mapping[str, Any] | None,
     ) -> T:
         messages = list(request.messages)
         retries = 0
@@ -202,7 +207,7 @@ class LLMGateway:
             completion_tokens += completion.completion_tokens
             cost += completion.cost_usd
             try:
-                value = output.model_validate_json(extract_json(completion.text))
+                value = output.model_validate_json(extract_json(completion.text), context=context)
             except ValidationError as exc:
                 problem = _short_validation_error(exc)
                 logger.info("invalid %s output (attempt %d): %s", step, attempt + 1, problem)

@@ -2,7 +2,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from agents.llm.accounting import Ledger
 from agents.llm.cache import ResponseCache
@@ -264,3 +264,47 @@ def test_secrets_never_appear_in_errors_or_ledger(prompts, monkeypatch):
     assert "***" in str(info.value)
     assert secret not in repr(gateway.ledger.summary())
     assert secret not in gateway.settings.model_dump_json()
+
+
+class NewMood(Mood):
+    """A mood that must differ from the ones the call's context lists."""
+
+    @field_validator("mood")
+    @classmethod
+    def _new(cls, mood: str, info: ValidationInfo) -> str:
+        if mood in (info.context or {}).get("had", ()):
+            raise ValueError(f"{mood} again; pick another")
+        return mood
+
+
+def ask_new_mood(gateway, context=None):
+    return asyncio.run(
+        gateway.call(
+            step="feel",
+            template="mood",
+            inputs={"name": "Ada", "topic": "rain"},
+            output=NewMood,
+            context=context,
+        )
+    )
+
+
+SAD = '{"mood": "sad", "reason": "grey skies"}'
+
+
+def test_call_context_reaches_the_output_validators_and_drives_a_retry(prompts):
+    backend = ScriptedBackend([GOOD, SAD])
+
+    reply = ask_new_mood(make_gateway(prompts, backend), context={"had": ["happy"]})
+
+    assert reply.mood == "sad" and len(backend.requests) == 2
+    assert "happy again; pick another" in backend.requests[1].messages[-1]["content"]
+    assert ask_new_mood(make_gateway(prompts, ScriptedBackend([GOOD]))).mood == "happy"
+
+
+def test_a_cached_reply_is_checked_against_the_context_again(prompts, tmp_path):
+    assert ask_new_mood(make_gateway(prompts, ScriptedBackend([GOOD]), tmp_path)).mood == "happy"
+    backend = ScriptedBackend([SAD])
+    gateway = make_gateway(prompts, backend, tmp_path)
+    assert ask_new_mood(gateway, context={"had": ["happy"]}).mood == "sad"
+    assert len(backend.requests) == 1
