@@ -53,13 +53,13 @@ def make_gateway(prompts, backend, tmp_path=None, sleep=None, **settings):
     )
 
 
-def ask(gateway, **kwargs):
+def ask(gateway, output=Mood, **kwargs):
     return asyncio.run(
         gateway.call(
             step="feel",
             template="mood",
             inputs={"name": "Ada", "topic": "rain"},
-            output=Mood,
+            output=output,
             agent="Ada",
             **kwargs,
         )
@@ -277,34 +277,22 @@ class NewMood(Mood):
         return mood
 
 
-def ask_new_mood(gateway, context=None):
-    return asyncio.run(
-        gateway.call(
-            step="feel",
-            template="mood",
-            inputs={"name": "Ada", "topic": "rain"},
-            output=NewMood,
-            context=context,
-        )
-    )
-
-
 SAD = '{"mood": "sad", "reason": "grey skies"}'
 
 
 def test_call_context_reaches_the_output_validators_and_drives_a_retry(prompts):
     backend = ScriptedBackend([GOOD, SAD])
 
-    reply = ask_new_mood(make_gateway(prompts, backend), context={"had": ["happy"]})
+    reply = ask(make_gateway(prompts, backend), NewMood, context={"had": ["happy"]})
 
     assert reply.mood == "sad" and len(backend.requests) == 2
     assert "happy again; pick another" in backend.requests[1].messages[-1]["content"]
-    assert ask_new_mood(make_gateway(prompts, ScriptedBackend([GOOD]))).mood == "happy"
+    assert ask(make_gateway(prompts, ScriptedBackend([GOOD])), NewMood).mood == "happy"
 
 
 def test_a_cached_reply_is_checked_against_the_context_again(prompts, tmp_path):
-    assert ask_new_mood(make_gateway(prompts, ScriptedBackend([GOOD]), tmp_path)).mood == "happy"
+    assert ask(make_gateway(prompts, ScriptedBackend([GOOD]), tmp_path), NewMood).mood == "happy"
     backend = ScriptedBackend([SAD])
     gateway = make_gateway(prompts, backend, tmp_path)
-    assert ask_new_mood(gateway, context={"had": ["happy"]}).mood == "sad"
+    assert ask(gateway, NewMood, context={"had": ["happy"]}).mood == "sad"
     assert len(backend.requests) == 1
