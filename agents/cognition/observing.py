@@ -42,13 +42,15 @@ class Observer:
     def novel(self, observations: tuple[Observation, ...], tick: int) -> list[Observation]:
         """Returns the observations not seen within the retention window, and marks them seen."""
         self._seen = {t: k for t, k in self._seen.items() if tick - k < self.retention_ticks}
-        fresh = []
+        fresh: dict[str, Observation] = {}
         for observation in sorted(observations, key=lambda o: (o.kind != "event", o.distance)):
             if observation.kind == "utterance" or observation.text in self._seen:
                 continue  # words heard are remembered as the conversation, at its end
+            fresh.setdefault(observation.text, observation)
+        kept = list(fresh.values())[: self.max_per_tick]
+        for observation in kept:  # what attention dropped may still be noticed next tick
             self._seen[observation.text] = tick
-            fresh.append(observation)
-        return fresh[: self.max_per_tick]
+        return kept
 
     async def observe(
         self, observations: list[Observation], tick: int, when: datetime

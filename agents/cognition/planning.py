@@ -2,9 +2,9 @@
 
 On waking the agent writes its day in 5–8 strokes and turns them into a schedule whose places are
 a constrained choice of the arenas it knows. Each block is broken into 5–60 minute steps only
-when it begins. Plans are memories too. A day with nothing new reuses the previous schedule (the
-"lifestyle policy" of Affordable Generative Agents), and commitments made in conversation are
-inserted at their time and place.
+when it begins. Plans are memories too. A day with nothing new reuses the previous schedule as
+it was planned, without that day's one-off changes (the "lifestyle policy" of Affordable
+Generative Agents), and commitments made in conversation are inserted at their time and place.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ class Planner:
         self.plan_date: str | None = None
         self.strokes: list[str] = []
         self.blocks: list[ScheduledBlock] = []
+        self.planned: list[ScheduledBlock] = []
+        """The schedule as last written by the model: a reused day starts from it, without
+        the previous day's one-off changes (commitments, reroutes)."""
         self.block_index = -1
         self.steps: list[Step] = []
         self.commitments: list[ScheduledBlock] = []
@@ -64,7 +67,7 @@ class Planner:
         """Writes today's plan and schedule (or reuses yesterday's when nothing is new)."""
         services, persona = self.services, self.services.persona
         date = now.date().isoformat()
-        reused = bool(self.blocks) and not self.new_since_plan and not self.commitments
+        reused = bool(self.planned) and not self.new_since_plan and not self.commitments
         if not reused:
             memories = services.memory.retrieve(
                 services.name, f"{persona.name}'s plans for today", now, k=6
@@ -83,8 +86,8 @@ class Planner:
                 memories=[m.record.text for m in memories],
             )
             self.strokes = list(plan.strokes) if plan else []
-            self.blocks = await self._schedule(now, tick) if plan else list(self.fallback_blocks)
-        self.blocks = _merge(self.blocks, self.commitments)
+            self.planned = await self._schedule(now, tick) if plan else list(self.fallback_blocks)
+        self.blocks = _merge(self.planned, self.commitments)
         self.commitments = []
         self.new_since_plan = False
         self.plan_date = date
@@ -239,6 +242,7 @@ class Planner:
             "plan_date": self.plan_date,
             "strokes": list(self.strokes),
             "blocks": [b.model_dump() for b in self.blocks],
+            "planned": [b.model_dump() for b in self.planned],
             "block_index": self.block_index,
             "steps": [vars(s).copy() for s in self.steps],
             "commitments": [b.model_dump() for b in self.commitments],
@@ -250,6 +254,8 @@ class Planner:
         self.plan_date = state["plan_date"]  # type: ignore[assignment]
         self.strokes = list(state["strokes"])  # type: ignore[call-overload]
         self.blocks = [ScheduledBlock(**b) for b in state["blocks"]]  # type: ignore[attr-defined]
+        planned = state.get("planned", state["blocks"])  # checkpoints before "planned" existed
+        self.planned = [ScheduledBlock(**b) for b in planned]  # type: ignore[attr-defined]
         self.block_index = int(state["block_index"])  # type: ignore[call-overload]
         self.steps = [Step(**s) for s in state["steps"]]  # type: ignore[attr-defined]
         self.commitments = [ScheduledBlock(**b) for b in state["commitments"]]  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ class ImportanceScores(_Out):
 
 
 class DayPlan(_Out):
-    """The day in 5–8 broad strokes, each with the hour it starts."""
+    """The day in broad strokes, each with the hour it starts (5–8 asked for, 3 accepted)."""
 
     strokes: list[Annotated[str, Field(min_length=3, max_length=90)]] = Field(
         min_length=3, max_length=8

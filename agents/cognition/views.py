@@ -22,7 +22,7 @@ class PersonViews:
 
     def apply(self, person: str, updates: list[PersonUpdate]) -> None:
         """Applies add/update/delete operations to the profile of ``person``."""
-        profile = self.profiles.setdefault(person, {})
+        profile = dict(self.profiles.get(person, {}))
         for update in updates:
             if update.op == "delete":
                 profile.pop(update.field, None)
@@ -32,6 +32,8 @@ class PersonViews:
                 old = profile.get(update.field)
                 joined = f"{old}; {update.value}" if old else update.value
                 profile[update.field] = joined[-MAX_FIELD_CHARS:]
+        if profile or person in self.profiles:  # only real edits make a person known
+            self.profiles[person] = profile
 
     def describe(self, person: str) -> str:
         """One line about ``person`` for a prompt."""

@@ -1,0 +1,162 @@
+import asyncio
+
+from agents.cognition.observing import FALLBACK_IMPORTANCE, Observer
+from agents.memory.records import MemoryKind
+from simulation.events import EventKind
+from simulation.perception import Observation
+from tests.agents.cognition.conftest import NAME, NOT_JSON, NOW, reply
+
+
+def seen(text, kind="agent", distance=1):
+    return Observation(kind=kind, subject="Tom Reyes", text=text, distance=distance)
+
+
+READING = seen("Tom Reyes is reading")
+
+
+def texts(observations):
+    return [o.text for o in observations]
+
+
+def test_the_same_text_is_fresh_again_only_after_the_retention_window(make_agent):
+    observer = Observer(make_agent([]).services, retention_ticks=6)
+    assert observer.novel((READING,), tick=0) == [READING]
+    for tick in range(1, 6):
+        assert observer.novel((READING,), tick=tick) == [], tick
+    assert observer.novel((READING,), tick=6) == [READING]
+    assert observer.novel((READING,), tick=7) == []
+
+
+def test_an_unseen_text_is_fresh_even_inside_the_window(make_agent):
+    observer = Observer(make_agent([]).services, retention_ticks=6)
+    observer.novel((READING,), tick=0)
+    writing = seen("Tom Reyes is writing")
+    assert observer.novel((READING, writing), tick=1) == [writing]
+
+
+def test_duplicates_within_a_tick_are_kept_once(make_agent):
+    observer = Observer(make_agent([]).services)
+    twin = seen(READING.text, distance=4)
+    assert observer.novel((twin, READING), tick=0) == [READING]
+
+
+def test_utterances_are_skipped_and_not_marked_seen(make_agent):
+    observer = Observer(make_agent([]).services)
+    heard = seen("Tom Reyes says: hi", kind="utterance", distance=0)
+    assert observer.novel((heard,), tick=0) == []
+    assert observer.get_state() == {}
+    as_event = seen(heard.text, kind="event")
+    assert observer.novel((as_event,), tick=1) == [as_event]
+
+
+def test_events_come_first_then_the_nearest(make_agent):
+    observer = Observer(make_agent([]).services)
+    far = seen("a dog barks", kind="object", distance=7)
+    near = seen("Tom Reyes waves", distance=1)
+    mid = seen("the kettle boils", kind="object", distance=3)
+    late_event = seen("a party is announced", kind="event", distance=5)
+    close_event = seen("the bell rings", kind="event", distance=0)
+    fresh = observer.novel((far, near, late_event, mid, close_event), tick=0)
+    assert texts(fresh) == [
+        "the bell rings",
+        "a party is announced",
+        "Tom Reyes waves",
+        "the kettle boils",
+        "a dog barks",
+    ]
+
+
+def test_bandwidth_keeps_at_most_max_per_tick(make_agent):
+    observer = Observer(make_agent([]).services, max_per_tick=2)
+    many = tuple(seen(f"thing {d}", kind="object", distance=d) for d in (5, 1, 4, 2, 3))
+    event = seen("a fire alarm", kind="event", distance=9)
+    assert texts(observer.novel((*many, event), tick=0)) == ["a fire alarm", "thing 1"]
+
+
+def test_what_attention_dropped_is_still_noticed_next_tick(make_agent):
+    observer = Observer(make_agent([]).services, max_per_tick=1)
+    near, far = seen("Tom Reyes waves", distance=1), seen("a dog barks", kind="object", distance=6)
+    assert observer.novel((near, far), tick=0) == [near]
+    assert observer.novel((far,), tick=1) == [far]
+    assert observer.get_state() == {near.text: 0, far.text: 1}
+
+
+def test_state_round_trip(make_agent):
+    services = make_agent([]).services
+    observer = Observer(services, retention_ticks=6)
+    observer.novel((READING,), tick=3)
+    state = observer.get_state()
+    assert state == {READING.text: 3}
+    state[READING.text] = 99  # a copy
+    restored = Observer(services, retention_ticks=6)
+    restored.set_state({READING.text: "3"})
+    assert restored.get_state() == {READING.text: 3}
+    assert restored.novel((READING,), tick=8) == []
+    assert restored.novel((READING,), tick=9) == [READING]
+
+
+def test_score_sends_one_numbered_prompt_and_returns_the_scores(make_agent):
+    agent = make_agent([reply(scores=[2, 9])])
+    party = seen("a party is announced", kind="event")
+    scores = asyncio.run(Observer(agent.services).score([READING, party], 0, NOW))
+    assert scores == [2, 9]
+    assert len(agent.backend.requests) == 1
+    prompt = agent.prompts()[0]
+    assert "1. Tom Reyes is reading" in prompt and "2. a party is announced" in prompt
+    assert "Give exactly 2 scores" in prompt
+    assert agent.events == []
+
+
+def test_score_pads_a_short_reply_and_cuts_a_long_one(make_agent):
+    observations = [seen(f"thing {i}") for i in range(3)]
+    short = make_agent([reply(scores=[9])])
+    assert asyncio.run(Observer(short.services).score(observations, 0, NOW)) == [
+        9,
+        FALLBACK_IMPORTANCE,
+        FALLBACK_IMPORTANCE,
+    ]
+    long = make_agent([reply(scores=[1, 2, 3, 4, 5])])
+    assert asyncio.run(Observer(long.services).score(observations[:2], 0, NOW)) == [1, 2]
+
+
+def test_score_nothing_makes_no_call(make_agent):
+    agent = make_agent([reply(scores=[5])])
+    assert asyncio.run(Observer(agent.services).score([], 0, NOW)) == []
+    assert agent.backend.requests == []
+
+
+def test_score_failure_gives_fallback_and_records_it(make_agent):
+    agent = make_agent([NOT_JSON])
+    observations = [READING, seen("the kettle boils", kind="object")]
+    scores = asyncio.run(Observer(agent.services).score(observations, 4, NOW))
+    assert scores == [FALLBACK_IMPORTANCE, FALLBACK_IMPORTANCE]
+    (event,) = agent.events
+    assert event.kind == EventKind.LLM_FALLBACK
+    assert (event.tick, event.time, event.agents) == (4, NOW, (NAME,))
+    assert event.data["step"] == "importance"
+    assert event.data["failure"] == "invalid_output"
+
+
+def test_score_failure_with_deferred_events_is_not_recorded_yet(make_agent):
+    agent = make_agent([NOT_JSON])
+    deferred = []
+    scores = asyncio.run(Observer(agent.services).score([READING], 4, NOW, deferred))
+    assert scores == [FALLBACK_IMPORTANCE]
+    assert agent.events == []
+    assert [e.kind for e in deferred] == [EventKind.LLM_FALLBACK]
+
+
+def test_observe_remembers_each_observation_with_its_score(make_agent):
+    agent = make_agent([reply(scores=[2, 8])])
+    party = seen("a party is announced", kind="event")
+    pairs = asyncio.run(Observer(agent.services).observe([READING, party], 5, NOW))
+    assert [importance for _, importance in pairs] == [2, 8]
+    added = agent.events_of(EventKind.MEMORY_ADDED)
+    assert [e.data["id"] for e in added] == [memory_id for memory_id, _ in pairs]
+    assert [e.data["memory_kind"] for e in added] == ["observation", "event"]
+    agent.memory.flush()
+    stored = {m.id: m for m in agent.memory.get([memory_id for memory_id, _ in pairs])}
+    first, second = (stored[memory_id] for memory_id, _ in pairs)
+    assert (first.text, first.kind, first.importance) == (READING.text, MemoryKind.OBSERVATION, 2)
+    assert (second.text, second.kind, second.importance) == (party.text, MemoryKind.EVENT, 8)
+    assert first.agent == NAME and first.created == NOW
