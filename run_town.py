@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--api-base", default=None, help="OpenAI-compatible server URL")
     run.add_argument("--api-key-env", default=None, help="env variable holding the API key")
     run.add_argument("--concurrency", type=int, default=4, help="LLM calls in flight")
+    run.add_argument(
+        "--chroma",
+        default=None,
+        metavar="HOST:PORT",
+        help="keep the memory index on this Chroma server (`chroma run`) instead of embedded",
+    )
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--out", type=Path, default=None, help="run folder (default runs/<id>)")
     run.add_argument(
@@ -124,6 +130,7 @@ def user_error_message(exc: BaseException) -> str | None:
 
     from agents.assembly import CastError
     from agents.llm.local_models import LocalModelError
+    from agents.memory.index import ChromaUnreachable
     from agents.persona import PersonaError
     from simulation.analysis.errors import AnalysisError
     from simulation.checkpoint import CheckpointError
@@ -138,6 +145,7 @@ def user_error_message(exc: BaseException) -> str | None:
         CheckpointError,
         TrajectoryError,
         AnalysisError,
+        ChromaUnreachable,
     )
     if isinstance(exc, user_errors):
         return str(exc)

@@ -35,6 +35,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         whispers.append(WhisperSpec(agent=agent.strip(), text=what.strip()))
     if args.hours <= 0:
         raise UserError(f"--hours {args.hours}: give a positive number of simulated hours")
+    chroma = _chroma_server(args.chroma) if args.chroma else None
     model = args.model or DEFAULT_MODEL
     if model.endswith(".gguf") and not model.startswith("local/"):
         model = "local/" + str(Path(model).resolve())
@@ -58,9 +59,22 @@ def config_from_args(args: argparse.Namespace) -> Any:
             llm=llm,
             events=events,
             whispers=whispers,
+            chroma=chroma,
         )
     except ValueError as exc:
         raise UserError(str(exc).replace("\n", " ")) from None
+
+
+def _chroma_server(address: str) -> Any:
+    """``ChromaSettings`` for ``--chroma HOST:PORT`` (UserError on a malformed address)."""
+    from agents.memory.index import ChromaSettings
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise UserError(
+            f"--chroma {address!r}: expected HOST:PORT of a Chroma server, e.g. 127.0.0.1:8000"
+        )
+    return ChromaSettings(host=host, port=int(port))
 
 
 def open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sinks=None) -> Any:

@@ -33,6 +33,10 @@ class VectorIndexError(RuntimeError):
     """Chroma failed on a collection (e.g. a broken HNSW segment); rebuild it from the store."""
 
 
+class ChromaUnreachable(RuntimeError):
+    """The Chroma server the settings name does not answer."""
+
+
 class ChromaSettings(BaseModel):
     """Where the vector index lives.
 
@@ -88,6 +92,9 @@ def open_index(settings: ChromaSettings, run_dir: Path, namespace: str) -> Vecto
 
     Returns:
         The vector index.
+
+    Raises:
+        ChromaUnreachable: The settings name a Chroma server that does not answer.
     """
     import chromadb
     from chromadb.config import Settings
@@ -95,9 +102,16 @@ def open_index(settings: ChromaSettings, run_dir: Path, namespace: str) -> Vecto
     chroma_settings = Settings(anonymized_telemetry=False)
     if settings.host is not None:
         logger.info("vector index: Chroma server %s:%s", settings.host, settings.port)
-        client = chromadb.HttpClient(
-            host=settings.host, port=settings.port, ssl=settings.ssl, settings=chroma_settings
-        )
+        try:
+            client = chromadb.HttpClient(
+                host=settings.host, port=settings.port, ssl=settings.ssl, settings=chroma_settings
+            )
+        except Exception as error:  # chromadb raises ValueError, or a connection error
+            raise ChromaUnreachable(
+                f"cannot reach the Chroma server at {settings.host}:{settings.port} ({error}); "
+                f"start one with `chroma run --path <folder> --port {settings.port}`, or leave "
+                "out the server to use the embedded index"
+            ) from None
     elif settings.ephemeral:
         client = chromadb.EphemeralClient(settings=chroma_settings)
     else:
