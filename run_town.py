@@ -52,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--api-key-env", default=None, help="env variable holding the API key")
     run.add_argument("--concurrency", type=int, default=4, help="LLM calls in flight")
     run.add_argument(
+        "--structured-output",
+        choices=["auto", "json_schema", "prompt"],
+        default="auto",
+        help="how replies are held to their JSON schema: auto (as litellm knows the model), "
+        "json_schema (the server enforces it: vLLM, llama.cpp server), prompt (schema in the "
+        "prompt only)",
+    )
+    run.add_argument(
         "--chroma",
         default=None,
         metavar="HOST:PORT",

@@ -44,6 +44,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
         api_base=args.api_base,
         api_key_env=args.api_key_env,
         concurrency=args.concurrency,
+        structured_output=args.structured_output,
         cache=not args.no_cache,
         max_run_tokens=args.max_tokens,
     )

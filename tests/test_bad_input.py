@@ -4,13 +4,14 @@ Each case runs the real CLI in a subprocess, as a user would.
 """
 
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN_WORLDS = ROOT / "tests" / "worlds" / "broken"
@@ -70,13 +71,6 @@ def test_broken_persona_files(tmp_path, persona, expected):
     assert not (tmp_path / "run" / "trajectory.jsonl").exists()
 
 
-def _closed_port() -> int:
-    """A local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -95,7 +89,7 @@ def _closed_port() -> int:
         (["--seed", "abc"], "--seed"),
         (["--chroma", "localhost"], "HOST:PORT"),
         (["--chroma", "localhost:99999"], "HOST:PORT"),
-        (["--chroma", f"127.0.0.1:{_closed_port()}"], "cannot reach the Chroma server"),
+        (["--chroma", f"127.0.0.1:{free_port()}"], "cannot reach the Chroma server"),
     ],
 )
 def test_bad_run_arguments(tmp_path, args, expected):

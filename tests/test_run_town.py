@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulation.trajectory import read_trajectory
+from tests.servers import SERVER_KEY, chroma_server, openai_compatible_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,6 +106,8 @@ def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
             "two_rooms",
             "--model",
             "local/smollm2-135m",
+            "--agents",
+            "2",
             "--hours",
             "3",
             "--out",
@@ -132,6 +135,43 @@ def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
     ticks = [f.tick for f in frames]
     assert ticks == list(range(1, ticks[-1] + 1))  # no gap, no duplicate
     assert ticks[-1] >= killed_at
+
+
+@pytest.mark.slow
+def test_a_run_and_its_resume_over_a_chroma_server_and_an_openai_compatible_server(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("GENTOWN_LOCAL_SERVER_KEY", SERVER_KEY)
+    out = tmp_path / "run"
+    with (
+        openai_compatible_server(tmp_path / "models") as url,
+        chroma_server(tmp_path / "chroma-server") as port,
+    ):
+        servers = [
+            *("--model", "openai/smollm2", "--api-base", f"{url}/v1"),
+            *("--api-key-env", "GENTOWN_LOCAL_SERVER_KEY", "--structured-output", "json_schema"),
+            *("--chroma", f"127.0.0.1:{port}"),
+        ]
+        run = ["run", "--world", "two_rooms", "--agents", "1", "--hours", "0.34", *servers]
+        result = gentown(*run, "--out", str(out), "--no-cache", "--quiet")
+        assert result.returncode == 0, result.stderr[-2000:]
+        result = gentown("resume", str(out), "--hours", "0.5", "--quiet")
+        assert result.returncode == 0, result.stderr[-2000:]
+
+        import chromadb
+        from chromadb.config import Settings
+
+        client = chromadb.HttpClient(
+            host="127.0.0.1", port=port, settings=Settings(anonymized_telemetry=False)
+        )
+        agents = {c.metadata.get("gentown_agent") for c in client.list_collections()}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["ticks"] == 3 and summary["memories"] > 0
+    assert summary["llm"]["total"]["prompt_tokens"] > 0
+    assert read_trajectory(out).header.models == ["openai/smollm2"]
+    assert agents == {p["name"] for p in json.loads((out / "run.json").read_text())["personas"]}
+    assert not (out / "chroma").exists()  # the index lives on the server only
+    assert SERVER_KEY not in "".join(p.read_text(errors="ignore") for p in out.glob("*.json*"))
 
 
 def test_persona_import_prints_yaml_and_keeps_unknown_fields(tmp_path):

@@ -7,11 +7,10 @@ from pydantic import BaseModel, Field
 from agents.llm.accounting import Ledger
 from agents.llm.gateway import LLMGateway
 from agents.llm.litellm_backend import LiteLLMBackend
-from agents.llm.local_models import resolve_model_file
 from agents.llm.settings import LLMSettings
 from agents.llm.templates import PromptLibrary
-
-KEY = "gentown-local-server-key-123456"
+from tests.servers import SERVER_KEY as KEY
+from tests.servers import openai_compatible_server
 
 
 class Mood(BaseModel):
@@ -21,21 +20,8 @@ class Mood(BaseModel):
 
 @pytest.fixture(scope="module")
 def server_address(tmp_path_factory):
-    xllamacpp = pytest.importorskip("xllamacpp")
-    try:
-        path = resolve_model_file("smollm2-135m", tmp_path_factory.mktemp("models"))
-    except Exception as exc:  # the small model package is not installed here
-        pytest.skip(f"SmolLM2 not available: {exc}")
-    params = xllamacpp.CommonParams()
-    params.model.path = str(path)
-    params.n_parallel = 2
-    params.n_ctx = 2048
-    params.verbosity = -1
-    params.warmup = False
-    params.api_keys = [KEY]
-    server = xllamacpp.Server(params)
-    yield server.listening_address
-    del server
+    with openai_compatible_server(tmp_path_factory.mktemp("models")) as address:
+        yield address
 
 
 @pytest.mark.slow

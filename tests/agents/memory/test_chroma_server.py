@@ -1,10 +1,4 @@
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,67 +6,13 @@ from agents.memory.factory import open_memory
 from agents.memory.index import ChromaSettings
 from tests.agents.memory.conftest import T0
 from tests.doubles.embedder import HashingEmbedder
-
-
-def _chroma_cli() -> str | None:
-    beside_python = Path(sys.executable).with_name("chroma")
-    return str(beside_python) if beside_python.exists() else shutil.which("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import chroma_server as running_chroma
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    cli = _chroma_cli()
-    if cli is None:
-        pytest.skip("the `chroma` CLI (installed with chromadb) is not on this machine")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    server = subprocess.Popen(
-        [
-            cli,
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        import chromadb
-        from chromadb.config import Settings
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                client = chromadb.HttpClient(
-                    host="127.0.0.1", port=port, settings=Settings(anonymized_telemetry=False)
-                )
-                client.heartbeat()
-                break
-            except Exception:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"chroma server did not start: {(tmp_path / 'chroma.log').read_text()}"
-                    )
-                time.sleep(0.2)
+    with running_chroma(tmp_path / "chroma-server") as port:
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @pytest.mark.slow
