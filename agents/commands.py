@@ -123,11 +123,18 @@ def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
 
 def run_and_report(town: Any, quiet: bool, ticks: int | None = None) -> int:
     """Runs a started town to the end of its span, then prints the summary."""
+    from agents.memory.index import ChromaUnreachable
+
     try:
         summary = town.run(ticks, on_tick=_progress(quiet, town.config.ticks))
     except KeyboardInterrupt:  # possibly mid-tick: keep the last checkpoint, write the summary
         town.stop("interrupted")
         summary = town.finish(checkpoint=False)
+    except ChromaUnreachable as exc:  # mid-tick too; the folder keeps every complete tick
+        raise UserError(
+            f"{exc}; {town.run_dir} keeps every complete tick: once the server answers, "
+            f"continue with `python run_town.py resume {town.run_dir}`"
+        ) from None
     finally:
         town.close()
     _print_summary(summary, town.run_dir)

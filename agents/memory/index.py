@@ -34,7 +34,7 @@ class VectorIndexError(RuntimeError):
 
 
 class ChromaUnreachable(RuntimeError):
-    """The Chroma server the settings name does not answer."""
+    """The Chroma server the settings name does not answer (at the start, or any time later)."""
 
 
 class ChromaSettings(BaseModel):
@@ -125,8 +125,8 @@ def open_index(settings: ChromaSettings, run_dir: Path, namespace: str) -> Vecto
 class VectorIndex:
     """Per-agent cosine collections in one Chroma client.
 
-    Chroma failures on a collection are raised as ``VectorIndexError``; connection errors of a
-    server propagate unchanged.
+    Chroma failures on a collection are raised as ``VectorIndexError``; a Chroma server that
+    stops answering as ``ChromaUnreachable`` (nothing can be repaired without it).
 
     Args:
         client: A Chroma client (persistent, HTTP or ephemeral).
@@ -245,9 +245,15 @@ class VectorIndex:
     @contextmanager
     def _errors(self, agent: str, operation: str) -> Iterator[None]:
         from chromadb.errors import ChromaError
+        from httpx import TransportError  # how chromadb's HTTP client fails on a lost server
 
         try:
             yield
+        except TransportError as error:
+            self._collections.pop(agent, None)
+            raise ChromaUnreachable(
+                f"lost the Chroma server during a {operation} for {agent!r}: {error}"
+            ) from None
         except ChromaError as error:
             self._collections.pop(agent, None)
             raise VectorIndexError(

@@ -357,8 +357,15 @@ class MemoryStream:
         return dropped
 
     def close(self) -> None:
-        """Close the index and the store (pending memories are dropped, with a warning)."""
-        self._wait_for_index()
+        """Close the index and the store (pending memories are dropped, with a warning).
+
+        A failed index write still pending is logged, not raised: the store is closed either
+        way, and the next open repairs the index from it.
+        """
+        try:
+            self._wait_for_index()
+        except Exception as error:
+            logger.error("the last vector-index write failed (repaired at next open): %s", error)
         self._indexer.shutdown(wait=True)
         if self._pending:
             logger.warning("closing with %d unflushed memories", len(self._pending))
