@@ -78,7 +78,7 @@ class BubblesLayer:
             self._surfaces.popitem(last=False)
         return found
 
-    def layout(
+    def place(
         self,
         speeches: list[Speech],
         anchors: dict[str, tuple[int, int, int]],
@@ -88,6 +88,8 @@ class BubblesLayer:
     ) -> list[PlacedBubble]:
         """Places bubbles (newest nearest its speaker) so none overlaps another.
 
+        The result is kept (``placed``, ``overflow``) for ``draw_leaders`` and ``draw_bubbles``.
+
         Args:
             speeches: Lines showing, newest first.
             anchors: Speaker name -> ``(x, y, radius)`` of its token on screen.
@@ -96,47 +98,20 @@ class BubblesLayer:
             soft: Rectangles to avoid when there is room (name labels).
         """
         placer = Placer(bounds, obstacles, soft)
-        placed: list[PlacedBubble] = []
-        self.overflow: list[Speech] = []
+        self.placed = []
+        self.overflow = []
         for speech in sorted(speeches, key=lambda sp: (sp.speaker not in self.priority, sp.age)):
             anchor = anchors.get(speech.speaker)
             if anchor is None:
                 continue
-            if len(placed) >= MAX_BUBBLES:
+            if len(self.placed) >= MAX_BUBBLES:
                 self.overflow.append(speech)
                 continue
             x, y, radius = anchor
             surface = self.bubble(speech.speaker, speech.text)
             w, h = surface.get_size()
             rect = placer.place_stacked(w, h, (x, y - radius - 6), gap=8)
-            placed.append(PlacedBubble(speech, pygame.Rect(rect), (x, y - radius - 2)))
-        return placed
-
-    def draw(
-        self,
-        surface: pygame.Surface,
-        speeches: list[Speech],
-        anchors: dict[str, tuple[int, int, int]],
-        bounds: Rect,
-        obstacles: list[Rect] = (),  # type: ignore[assignment]
-        soft: list[Rect] = (),  # type: ignore[assignment]
-    ) -> list[PlacedBubble]:
-        """Lays out and draws the bubbles; oldest first so the newest are on top."""
-        self.place(speeches, anchors, bounds, obstacles, soft)
-        self.draw_leaders(surface)
-        self.draw_bubbles(surface, anchors)
-        return self.placed
-
-    def place(
-        self,
-        speeches: list[Speech],
-        anchors: dict[str, tuple[int, int, int]],
-        bounds: Rect,
-        obstacles: list[Rect] = (),  # type: ignore[assignment]
-        soft: list[Rect] = (),  # type: ignore[assignment]
-    ) -> list[PlacedBubble]:
-        """Lays the bubbles out (see :meth:`layout`) and keeps them for drawing."""
-        self.placed = self.layout(speeches, anchors, bounds, obstacles, soft)
+            self.placed.append(PlacedBubble(speech, pygame.Rect(rect), (x, y - radius - 2)))
         return self.placed
 
     def draw_leaders(self, surface: pygame.Surface) -> None:
