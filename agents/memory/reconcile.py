@@ -68,7 +68,7 @@ def reconcile(
     for agent in stored:
         report.agents += 1
         try:
-            added, deleted = repair(store, index, agent, block)
+            added, deleted = _repair(store, index, agent, block)
         except VectorIndexError as error:
             logger.warning("vector index of %r is broken (%s); rebuilding it", agent, error)
             rebuild(store, index, agent, block)
@@ -107,9 +107,7 @@ def rebuild(
     logger.info("rebuilt the vector index of %r from %d memories", agent, expected)
 
 
-def repair(
-    store: MemoryStore, index: VectorIndex, agent: str, block: int = DEFAULT_INDEX_BLOCK
-) -> tuple[int, int]:
+def _repair(store: MemoryStore, index: VectorIndex, agent: str, block: int) -> tuple[int, int]:
     """Bring one agent's collection in step with the store, without a rebuild.
 
     Args:

@@ -40,19 +40,6 @@ _TIE = 1e-5
 """Similarities closer than this count as equal when checking a fetch for cut-off ties."""
 
 
-def _exact_similarity(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Cosine similarities that do not depend on which other vectors are scored with them.
-
-    Float32 matrix products may round a pair differently in differently shaped matrices; in
-    float64, rounded to 1e-9, the same pair always gives the same value (ties stay ties).
-    """
-    q = np.atleast_2d(queries).astype(np.float64)
-    v = np.atleast_2d(vectors).astype(np.float64)
-    q /= np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-    return np.round(q @ v.T, 9)
-
-
 class Retriever:
     """Ranks an agent's memories against query vectors.
 
@@ -76,7 +63,8 @@ class Retriever:
     ):
         if candidate_k < 1:
             raise ValueError(f"candidate_k must be at least 1, got {candidate_k}")
-        indexed_count(0, index_block)  # validates the block
+        if index_block < 1:
+            raise ValueError(f"index_block must be at least 1, got {index_block}")
         self.index_block = index_block
         self._store = store
         self._index = index
@@ -146,7 +134,7 @@ class Retriever:
                 return self._exact_nearest(agent, queries, indexed)
         ids, seqs, vectors = self._store.vectors(agent, sorted({i for row in hits for i in row}))
         column = {memory_id: i for i, memory_id in enumerate(ids)}
-        sims = _exact_similarity(queries, vectors)
+        sims = cosine(queries, vectors)
         found: set[str] = set()
         for q, row in enumerate(hits):
             columns = np.array([column[i] for i in row if i in column], dtype=np.int64)
@@ -160,7 +148,7 @@ class Retriever:
     def _exact_nearest(self, agent: str, queries: np.ndarray, indexed: int) -> list[str]:
         """What ``_nearest`` finds, by a scan of the agent's oldest ``indexed`` memories."""
         ids, seqs, vectors = self._store.vectors(agent, self._store.ordered_ids(agent, 0, indexed))
-        sims = _exact_similarity(queries, vectors)
+        sims = cosine(queries, vectors)
         found: set[str] = set()
         for row in sims:
             found.update(ids[i] for i in top_k(row, seqs, self.candidate_k))

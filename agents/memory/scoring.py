@@ -84,16 +84,18 @@ def cosine(query_vectors: np.ndarray, memory_vectors: np.ndarray) -> np.ndarray:
         memory_vectors: Shape ``(n, d)``.
 
     Returns:
-        Shape ``(q, n)`` similarities in [-1, 1].
+        Shape ``(q, n)`` similarities in [-1, 1]. A pair's value does not depend on which other
+        vectors are scored with it (float32 products may round a pair differently in matrices
+        of other shapes; float64 rounded to 1e-9 does not), so equal similarities stay equal.
     """
-    queries = np.atleast_2d(np.asarray(query_vectors, dtype=np.float32))
-    memories = np.atleast_2d(np.asarray(memory_vectors, dtype=np.float32))
+    queries = np.atleast_2d(np.asarray(query_vectors, dtype=np.float64))
+    memories = np.atleast_2d(np.asarray(memory_vectors, dtype=np.float64))
     if memories.shape[0] == 0:
         return np.zeros((queries.shape[0], 0), dtype=np.float64)
     q_norm = np.linalg.norm(queries, axis=1, keepdims=True)
     m_norm = np.linalg.norm(memories, axis=1, keepdims=True)
     sims = (queries / np.maximum(q_norm, 1e-12)) @ (memories / np.maximum(m_norm, 1e-12)).T
-    return np.clip(sims.astype(np.float64), -1.0, 1.0)
+    return np.clip(np.round(sims, 9), -1.0, 1.0)
 
 
 def min_max(values: np.ndarray) -> np.ndarray:

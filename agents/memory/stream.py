@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -81,7 +81,6 @@ class MemoryStream:
         candidate_k: int = 100,
         index_block: int = DEFAULT_INDEX_BLOCK,
     ):
-        indexed_count(0, index_block)  # validates the block
         self._block = index_block
         self._store = store
         self._index = index
@@ -189,14 +188,8 @@ class MemoryStream:
         ]
         self._store.add_many(records)
         self._pending = []
-        added: dict[str, int] = defaultdict(int)
-        for record in records:
-            added[record.agent] += 1
-        blocks = {}
-        for agent, new in added.items():
-            block = self._completed_block(agent, new)
-            if block:
-                blocks[agent] = block
+        added = Counter(record.agent for record in records)
+        blocks = {a: b for a, n in added.items() if (b := self._completed_block(a, n))}
         if blocks:
             self._wait_for_index()
             self._indexing = self._indexer.submit(self._index_groups, blocks)
@@ -334,9 +327,7 @@ class MemoryStream:
         if self._pending:
             raise PendingMemoriesError("flush() or discard pending memories before a rollback")
         removed = self._store.written_after(position)
-        by_agent: dict[str, int] = defaultdict(int)
-        for agent, _ in removed:
-            by_agent[agent] += 1
+        by_agent = Counter(agent for agent, _ in removed)
         for agent, gone in by_agent.items():
             # The index keeps whole blocks of what survives; everything after them goes.
             keep = indexed_count(self._store.count(agent) - gone, self._block)
