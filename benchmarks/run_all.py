@@ -25,6 +25,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.report import REPORT_ENV, read_reports, report  # noqa: E402
+from run_town import MAIN_JOB  # noqa: E402
 
 BENCHMARKS = [
     ("LLM gateway overhead", ["bench_gateway.py"]),
@@ -48,7 +49,7 @@ def main_job(run_dir: Path, report_file: Path) -> bool:
     """Times the README's main job (no response cache, so every call reaches the model)."""
     print("\n## the README's main job (run_town.py, --no-cache)", flush=True)
     start = time.perf_counter()
-    command = [sys.executable, "run_town.py", "run", "--hours", "4", "--agents", "3"]
+    command = [sys.executable, "run_town.py", *MAIN_JOB]
     result = subprocess.run([*command, "--no-cache", "--quiet", "--out", str(run_dir)], cwd=ROOT)
     elapsed = time.perf_counter() - start
     print(f"({elapsed:.1f} s)", flush=True)
