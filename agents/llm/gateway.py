@@ -15,8 +15,8 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,6 +48,27 @@ T = TypeVar("T", bound=BaseModel)
 Sleep = Callable[[float], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class CallEvent:
+    """What a progress display learns of a call: its start and its end.
+
+    Attributes:
+        agent: On whose behalf the call is made (None for calls of no agent).
+        step: The cognitive step (``"plan_day"``, ``"converse"``...).
+        phase: ``"start"`` before the reply is sought, ``"end"`` once the call returned or
+            failed.
+        cache_hit: Whether the response cache answered (no model call).
+    """
+
+    agent: str | None
+    step: str
+    phase: Literal["start", "end"]
+    cache_hit: bool = False
+
+
+Observer = Callable[[CallEvent], None]
+
+
 class LLMGateway:
     """Runs typed LLM calls with validation, retries, caching, a concurrency bound and a budget.
 
@@ -58,6 +79,9 @@ class LLMGateway:
         ledger: Where calls are accounted; one per run.
         cache: The response cache, or None to always call the model.
         sleep: The coroutine used to wait between retries (injectable for tests).
+        observer: Told of each call's start and end (for progress displays); it runs in the
+            caller's thread and must be quick. Its errors are logged, never raised. It may also
+            be set later through the ``observer`` attribute.
     """
 
     def __init__(
@@ -68,8 +92,10 @@ class LLMGateway:
         ledger: Ledger,
         cache: ResponseCache | None = None,
         sleep: Sleep = asyncio.sleep,
+        observer: Observer | None = None,
     ) -> None:
         self.settings = settings
+        self.observer = observer
         self.backend = backend
         self.prompts = prompts
         self.ledger = ledger
@@ -151,18 +177,36 @@ class LLMGateway:
         key = request_key(request.model, messages, self._cache_params(request, output))
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             if hit.failure is not None:
+                self._notify(agent, step, "start", cache_hit=True)
                 self._account_usage(
                     agent, step, 0, 0, 0.0, 0.0, 0, FailureKind.INVALID_OUTPUT, cache_hit=True
                 )
+                self._notify(agent, step, "end", cache_hit=True)
                 raise LLMOutputError(hit.failure, step=step)
             try:
                 value = output.model_validate_json(extract_json(hit.text), context=context)
             except ValidationError:
                 logger.warning("cached reply for %s no longer validates; calling the model", step)
             else:
+                self._notify(agent, step, "start", cache_hit=True)
                 self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, None, cache_hit=True)
+                self._notify(agent, step, "end", cache_hit=True)
                 return value
-        return await self._call_with_retries(request, output, key, agent, step, context)
+        self._notify(agent, step, "start")
+        try:
+            return await self._call_with_retries(request, output, key, agent, step, context)
+        finally:
+            self._notify(agent, step, "end")
+
+    def _notify(
+        self, agent: str | None, step: str, phase: Literal["start", "end"], cache_hit: bool = False
+    ) -> None:
+        if self.observer is None:
+            return
+        try:
+            self.observer(CallEvent(agent=agent, step=step, phase=phase, cache_hit=cache_hit))
+        except Exception:  # a display must never break a call
+            logger.exception("the LLM call observer failed")
 
     def call_sync(self, **kwargs: Any) -> BaseModel:
         """Runs :meth:`call` to completion from synchronous code (no running event loop)."""

@@ -13,7 +13,7 @@ from agents.llm.errors import (
     LLMOutputError,
     LLMProviderError,
 )
-from agents.llm.gateway import LLMGateway
+from agents.llm.gateway import CallEvent, LLMGateway
 from agents.llm.settings import LLMSettings
 from agents.llm.templates import PromptLibrary
 from tests.doubles.llm import ScriptedBackend
@@ -296,3 +296,37 @@ def test_a_cached_reply_is_checked_against_the_context_again(prompts, tmp_path):
     gateway = make_gateway(prompts, backend, tmp_path)
     assert ask(gateway, NewMood, context={"had": ["happy"]}).mood == "sad"
     assert len(backend.requests) == 1
+
+
+def test_observer_sees_each_call_start_and_end(prompts, tmp_path):
+    events: list[CallEvent] = []
+    gateway = make_gateway(prompts, ScriptedBackend([GOOD]), tmp_path)
+    gateway.observer = events.append
+    ask(gateway)
+    ask(gateway)  # the same request again: a response cache hit
+    assert events == [
+        CallEvent(agent="Ada", step="feel", phase="start", cache_hit=False),
+        CallEvent(agent="Ada", step="feel", phase="end", cache_hit=False),
+        CallEvent(agent="Ada", step="feel", phase="start", cache_hit=True),
+        CallEvent(agent="Ada", step="feel", phase="end", cache_hit=True),
+    ]
+
+
+def test_observer_hears_the_end_of_a_failed_call_and_its_errors_are_not_raised(prompts):
+    events: list[tuple[str, str]] = []
+
+    def observer(event: CallEvent) -> None:
+        events.append((event.step, event.phase))
+        raise RuntimeError("a broken display")
+
+    denied = BackendError("denied", kind=FailureKind.PROVIDER, transient=False)
+    gateway = LLMGateway(
+        LLMSettings(model="scripted/test", cache=False),
+        ScriptedBackend([denied]),
+        prompts,
+        Ledger(),
+        observer=observer,
+    )
+    with pytest.raises(LLMProviderError):
+        ask(gateway)
+    assert events == [("feel", "start"), ("feel", "end")]
