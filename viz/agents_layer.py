@@ -1,6 +1,7 @@
 """Agents on the map: coloured tokens with initials, labels, conversation links, sleepers' "z".
 
-Name and action labels are placed so they do not overlap and stay on screen; the inspected
+A label is a name with, under it, what the person is doing (its emoji and a few words; the A key
+turns these off). Labels are placed so they do not overlap and stay on screen; the inspected
 agent gets a pulsing ring.
 """
 
@@ -18,9 +19,10 @@ from viz.fonts import Fonts
 from viz.layout import Placer, Rect
 from viz.palette import Color
 from viz.scene import AgentView, Cast, initials
+from viz.story import caption
 
-LABEL_MODES = ("auto", "full", "names", "off")
-"""Label detail, cycled with L: by zoom, always full, names only, none (selected only)."""
+LABEL_MODES = ("auto", "all", "off")
+"""Which people get a label, cycled with L: by zoom, everyone, nobody (but the selected)."""
 
 
 @dataclass
@@ -45,6 +47,7 @@ class AgentsLayer:
         self.cast = cast
         self.fonts = fonts
         self.label_mode = "auto"
+        self.activities = True
         self.drawn: dict[str, DrawnAgent] = {}
         self._on_screen: list[tuple[AgentView, tuple[int, int]]] = []
         self._s = 32
@@ -55,6 +58,11 @@ class AgentsLayer:
         """Switches to the next label mode and returns it."""
         self.label_mode = LABEL_MODES[(LABEL_MODES.index(self.label_mode) + 1) % len(LABEL_MODES)]
         return self.label_mode
+
+    def toggle_activities(self) -> bool:
+        """Shows or hides what people are doing under their names; returns the new setting."""
+        self.activities = not self.activities
+        return self.activities
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -208,15 +216,12 @@ class AgentsLayer:
     # --- labels --------------------------------------------------------------------------
 
     def _detail(self, s: int, important: bool) -> str | None:
+        """The label to show: the whole name ("full"), the first ("name"), or None."""
         mode = self.label_mode
-        if important:
+        if important or mode == "all":
             return "full"
         if mode == "off":
             return None
-        if mode == "full":
-            return "full"
-        if mode == "names":
-            return "name"
         return "full" if s >= 28 else "name" if s >= 12 else None
 
     def _place_labels(
@@ -255,15 +260,17 @@ class AgentsLayer:
     def _label(self, view: AgentView, detail: str, s: int, selected: bool) -> pygame.Surface:
         snap = view.snapshot
         name = view.name if (detail == "full" or s >= 28) else view.name.split()[0]
-        action = ""
-        if detail == "full":
-            action = "asleep" if snap.asleep else snap.action
-        key = (name, action, snap.emoji if detail == "full" else "", s >= 24, selected)
+        action, emoji = "", ""
+        if selected:  # the inspected person: as much as fits
+            action, emoji = ("asleep" if snap.asleep else snap.action), snap.emoji
+        elif self.activities:
+            emoji, action = caption(snap)
+        key = (name, action, emoji, s >= 24, selected)
         found = self._labels.get(key)
         if found is not None:
             self._labels.move_to_end(key)
             return found
-        found = self._make_label(name, action, key[2], 12 if s >= 24 else 10, selected, view.name)
+        found = self._make_label(name, action, emoji, 12 if s >= 24 else 11, selected, view.name)
         self._labels[key] = found
         if len(self._labels) > 1500:
             self._labels.popitem(last=False)

@@ -18,6 +18,7 @@ import pygame
 
 from simulation.frames import Frame
 from viz.export import export_gif, export_pngs, gif_available
+from viz.progress import ProgressSource
 from viz.run_data import load_run
 from viz.source import QueueFeed, SeekError, Timeline
 from viz.viewer import Viewer
@@ -151,7 +152,9 @@ class LiveViewer:
     """A window showing a running simulation's frames as they arrive.
 
     The simulation runs in a worker thread and puts each :class:`Frame` on ``frames``, then
-    ``None`` when it finishes. :meth:`run` must be called on the main thread.
+    ``None`` when it finishes. :meth:`run` must be called on the main thread. A tick-0 frame put
+    first (the model's frame before its first step) shows the town and its people at once,
+    while the first tick's day plans are written.
 
     Args:
         world: The town.
@@ -159,6 +162,7 @@ class LiveViewer:
         frames: The queue the simulation feeds.
         size: Window size in pixels.
         speed: Initial playback speed (ticks per second; it speeds up when frames pile up).
+        progress: What the minds are doing, for the HUD's progress line.
 
     Attributes:
         closed: True once the user closed the window (the runner then stops the simulation).
@@ -172,12 +176,14 @@ class LiveViewer:
         size: tuple[int, int] = (1280, 720),
         *,
         speed: float = 1.0,
+        progress: ProgressSource | None = None,
     ) -> None:
         self.world = world
         self.personas = personas
         self.frames = frames
         self.size = size
         self.speed = speed
+        self.progress = progress
         self.closed = False
         self.viewer: Viewer | None = None
 
@@ -189,7 +195,9 @@ class LiveViewer:
         screen = _open_window(self.size, f"gentown - {self.world.name} - live")
         timeline = Timeline(live=True)
         timeline.set_speed(self.speed)
-        viewer = Viewer(self.world, self.personas, timeline, size=self.size, live=True)
+        viewer = Viewer(
+            self.world, self.personas, timeline, size=self.size, live=True, progress=self.progress
+        )
         self.viewer = viewer
         feed = QueueFeed(self.frames, timeline)
 

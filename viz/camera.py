@@ -46,16 +46,23 @@ class Camera:
         """Sets a new viewport size (the centre stays)."""
         self.view_w, self.view_h = max(1, view_w), max(1, view_h)
 
-    def fit(self, margin_top: int = 0, margin_bottom: int = 0) -> None:
-        """Zooms so the whole town fits between the margins, and centres it."""
+    def fit(
+        self,
+        margin_top: int = 0,
+        margin_bottom: int = 0,
+        margin_left: int = 0,
+        margin_right: int = 0,
+    ) -> None:
+        """Zooms so the whole town fits between the margins, and centres it there."""
+        usable_w = max(1, self.view_w - margin_left - margin_right)
         usable_h = max(1, self.view_h - margin_top - margin_bottom)
         level = 0
         for i, px in enumerate(ZOOM_LEVELS):
-            if self.world_w * px <= self.view_w and self.world_h * px <= usable_h:
+            if self.world_w * px <= usable_w and self.world_h * px <= usable_h:
                 level = i
         self.level = level
-        self.cx = self.world_w / 2
-        # shift so the map sits in the middle of the usable band
+        # shift so the map sits in the middle of the usable area
+        self.cx = self.world_w / 2 - (margin_left - margin_right) / 2 / self.tile_px
         self.cy = self.world_h / 2 - (margin_top - margin_bottom) / 2 / self.tile_px
 
     def world_to_screen(self, x: float, y: float) -> tuple[float, float]:

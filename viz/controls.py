@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from viz.hud import SCRUB_H, TOP_H
+from viz.hud import TOP_H
 from viz.source import SPEEDS, SeekError
 
 if TYPE_CHECKING:
@@ -93,8 +93,7 @@ class Controls:
         elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
             v.camera.zoom(-1)
         elif key in (pygame.K_0, pygame.K_KP0):
-            v.camera.follow = None
-            v.camera.fit(TOP_H, SCRUB_H)
+            v.fit_camera()
         elif key == pygame.K_HOME:
             tl.seek_index(0)
         elif key == pygame.K_END:
@@ -114,6 +113,11 @@ class Controls:
             self._cycle_agent(-1 if event.mod & pygame.KMOD_SHIFT else 1)
         elif key == pygame.K_l:
             v.hud.say(f"labels: {v.agents.cycle_labels()}", v.clock)
+        elif key == pygame.K_a:
+            on = v.agents.toggle_activities()
+            v.hud.say(f"activities under names: {'on' if on else 'off'}", v.clock)
+        elif key == pygame.K_t:
+            v.hud.say(f"town log: {'on' if v.toggle_log() else 'off'}", v.clock)
         elif key == pygame.K_p:
             v.screenshot()
         elif key in _HELP_KEYS:
@@ -184,6 +188,9 @@ class Controls:
             if v.inspector.close_rect.collidepoint(pos):
                 v.select_agent(None)
             return
+        log = v.panels().log
+        if log is not None and pygame.Rect(log).collidepoint(pos):
+            return  # a click on the town log does nothing (the map is not under it)
         if v.hud.scrub_rect.collidepoint(pos):
             self._scrubbing = True
             self._scrub(pos)

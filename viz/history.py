@@ -12,6 +12,7 @@ from typing import Any
 
 from simulation.events import Event, EventKind
 from simulation.frames import Frame
+from viz.story import STORY_KINDS
 
 TICKER_KINDS = frozenset({EventKind.NARRATOR, EventKind.USER_EVENT, EventKind.WHISPER})
 PLAN_KINDS = frozenset({EventKind.PLAN, EventKind.REPLAN})
@@ -24,8 +25,8 @@ class _Track:
     ticks: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
-    def add(self, event: Event) -> None:
-        self.ticks.append(event.tick)
+    def add(self, event: Event, tick: int | None = None) -> None:
+        self.ticks.append(event.tick if tick is None else tick)
         self.events.append(event)
 
     def until(self, tick: int, n: int | None = None) -> list[Event]:
@@ -35,7 +36,7 @@ class _Track:
 
 
 class History:
-    """Plans, memories, reflections, talk partners, ticker lines and LLM spend, by tick."""
+    """Plans, memories, reflections, talk partners, ticker and story events, LLM spend, by tick."""
 
     def __init__(self) -> None:
         self._plans: dict[str, _Track] = {}
@@ -44,6 +45,7 @@ class History:
         self._talk: dict[str, _Track] = {}
         self._objects: dict[str, _Track] = {}
         self._ticker = _Track()
+        self._story = _Track()
         self._spend_ticks: list[int] = []
         self._spend: list[tuple[int, float]] = []
         self._has_call_records = False
@@ -53,6 +55,8 @@ class History:
         """Indexes one frame (and the LLM call records of its tick, if known)."""
         for event in frame.events:
             self._index(event)
+            if event.kind in STORY_KINDS:
+                self._story.add(event, frame.tick)  # by frame: a whisper at tick 0 is in frame 1
         tokens, cost = self._spend[-1] if self._spend else (0, 0.0)
         if llm_calls:
             self._has_call_records = True
@@ -133,6 +137,15 @@ class History:
     def ticker(self, tick: int, n: int = 4) -> list[Event]:
         """The ``n`` latest narrator, user and whisper events by ``tick``, oldest first."""
         return self._ticker.until(tick, n)
+
+    def story(self, tick: int, n: int = 8) -> list[tuple[int, Event]]:
+        """The ``n`` latest story events by ``tick``, oldest first, with their frames' ticks.
+
+        Story events are lines spoken and the narrator's events (:data:`viz.story.STORY_KINDS`).
+        """
+        end = bisect.bisect_right(self._story.ticks, tick)
+        start = max(0, end - n)
+        return list(zip(self._story.ticks[start:end], self._story.events[start:end], strict=True))
 
     def ticker_ticks(self) -> list[int]:
         """Ticks of every ticker event (marks on the scrubber)."""

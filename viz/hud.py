@@ -1,6 +1,6 @@
 """Heads-up display: date and time, tick, speed, LLM spend, ticker, scrubber and help.
 
-Also the toasts and the go-to-time prompt.
+Also the toasts, the go-to-time prompt and, in a live run, the minds' progress line.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ HELP: tuple[tuple[str, str], ...] = (
     ("Click", "inspect a person or an object"),
     ("Tab", "inspect the next person"),
     ("F", "follow the inspected person"),
-    ("L", "labels: auto / full / names / off"),
+    ("L", "labels: auto (by zoom) / everyone / off"),
+    ("A", "what people are doing, under their names: on / off"),
+    ("T", "town log of lines spoken and events: on / off"),
     ("P", "save a PNG screenshot"),
     ("H  or  F1", "this help"),
     ("Esc", "close panels;  Q quits"),
@@ -92,14 +94,31 @@ class Hud:
 
     def draw(
         self, surface: pygame.Surface, timeline: Timeline, history: History, *, live: bool,
-        finished: bool, now: float, ticker_width: int,
+        finished: bool, now: float, ticker_width: int, ticker: bool = True,
+        progress: str | None = None, centre_x: int | None = None,
     ) -> None:  # fmt: skip
-        """Draws the top bar, ticker, scrubber and overlays."""
+        """Draws the top bar, ticker, scrubber and overlays.
+
+        Args:
+            surface: Where to draw.
+            timeline: Frames and play head.
+            history: What happened so far.
+            live: A running simulation (LIVE / ENDED badge).
+            finished: The live simulation has ended.
+            now: The viewer's clock, in seconds (blinking, toasts).
+            ticker_width: Width of the event ticker.
+            ticker: Whether to draw the event ticker (the side log replaces it).
+            progress: What the minds are doing (a live run), drawn under the top bar.
+            centre_x: Where to centre overlays (the middle of the visible map).
+        """
         self._top(surface, timeline, history, live, finished, now)
-        self._ticker(surface, timeline, history, ticker_width)
+        if ticker:
+            self._ticker(surface, timeline, history, ticker_width)
         self._scrubber(surface, timeline, history)
         if self.prompt is not None:
             self._prompt(surface)
+        elif progress:
+            self._progress(surface, progress, centre_x, now)
         if self.toast is not None and now < self.toast.until:
             self._toast(surface, self.toast.text)
         if self.show_help:
@@ -206,6 +225,21 @@ class Hud:
         surface.blit(self._bar(box.w, box.h, 240), box.topleft)
         pygame.draw.rect(surface, pal.ACCENT, box, 1, border_radius=4)
         surface.blit(label, (box.x + 12, box.y + 8))
+
+    def _progress(
+        self, surface: pygame.Surface, text: str, centre_x: int | None, now: float
+    ) -> None:
+        label = self.fonts.text(text, 14, pal.TEXT)
+        box = pygame.Rect(0, 0, label.get_width() + 40, label.get_height() + 10)
+        box.midtop = (surface.get_width() // 2 if centre_x is None else centre_x, TOP_H + 8)
+        box.x = max(0, min(box.x, surface.get_width() - box.w))
+        surface.blit(self._bar(box.w, box.h, 225), box.topleft)
+        pygame.draw.rect(surface, pal.PANEL_EDGE, box, 1, border_radius=4)
+        for k in range(3):  # three dots taking turns: the minds are at work
+            lit = int(now * 3) % 3 == k
+            color = pal.ACCENT if lit else pal.mix(pal.ACCENT, pal.PANEL, 0.6)
+            pygame.draw.circle(surface, color, (box.x + 10 + k * 7, box.centery), 2)
+        surface.blit(label, (box.x + 32, box.y + 5))
 
     def _toast(self, surface: pygame.Surface, text: str) -> None:
         label = self.fonts.text(text, 15, pal.TEXT, bold=True)

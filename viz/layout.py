@@ -7,6 +7,7 @@ so placing a few hundred labels per frame stays cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 Rect = tuple[int, int, int, int]
 """``(x, y, width, height)`` in screen pixels."""
@@ -145,3 +146,57 @@ class Placer:
         if rect is not None:
             return rect
         return self.take(clamp_into((base_x, base_y, width, height), self.bounds))
+
+
+LOG_WIDTH = 340
+"""Width of the side log, in pixels, when the window has room for it."""
+
+MIN_LOG_WIDTH = 220
+"""Narrower than this, the side log is left out (the map and the inspector come first)."""
+
+MIN_MAP_WIDTH = 360
+"""Width of map the side log always leaves visible."""
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Where the map, the side log and the inspector go in the window.
+
+    Attributes:
+        map: The part of the window where the map shows (labels and bubbles stay in it).
+        log: The side log along the left edge, or ``None`` when hidden or without room.
+        inspector: The inspector along the right edge, or ``None`` when closed.
+    """
+
+    map: Rect
+    log: Rect | None
+    inspector: Rect | None
+
+
+def panel_layout(
+    size: tuple[int, int],
+    *,
+    top: int,
+    bottom: int,
+    log: bool,
+    inspector: bool,
+    log_width: int = LOG_WIDTH,
+    inspector_width: int = 380,
+) -> Panels:
+    """Lays out the side log (left), the inspector (right) and the map between them.
+
+    Both panels run from ``top`` to ``bottom`` pixels above the window's bottom. The inspector
+    keeps its width; the side log narrows to leave :data:`MIN_MAP_WIDTH` of map, and is left
+    out below :data:`MIN_LOG_WIDTH`, so it never covers the inspector.
+    """
+    w, h = size
+    band = max(1, h - top - bottom)
+    inspector_rect = (w - inspector_width, top, inspector_width, band) if inspector else None
+    right = w - inspector_width if inspector else w
+    log_rect = None
+    if log:
+        width = min(log_width, right - MIN_MAP_WIDTH)
+        if width >= MIN_LOG_WIDTH:
+            log_rect = (0, top, width, band)
+    left = log_rect[2] if log_rect is not None else 0
+    return Panels((left, top, max(1, right - left), band), log_rect, inspector_rect)

@@ -25,15 +25,24 @@ from viz.history import History
 from viz.hud import SCRUB_H, TOP_H, Hud
 from viz.inspector import WIDTH as INSPECTOR_WIDTH
 from viz.inspector import Card, Inspector, agent_card, object_card
-from viz.layout import Rect
+from viz.layout import Panels, Rect, panel_layout
 from viz.motion import Motion
 from viz.objects_layer import ObjectsLayer
+from viz.progress import ProgressSource, progress_text
 from viz.scene import AgentView, Cast, agent_views, speeches
+from viz.side_log import SideLog
 from viz.source import Timeline
+from viz.story import LogEntry, log_entries, short_names
 from viz.town_layer import TownLayer
 from worlds.world import World
 
 logger = logging.getLogger(__name__)
+
+LOG_LINES = 8
+"""Entries of the side log: the last lines spoken and the narrator's events."""
+
+PROGRESS_EVERY_S = 0.25
+"""How often the progress line is read from its source."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Viewer:
         llm_calls: LLM call records by tick (replays), for the spend counter.
         screenshot_dir: Where P saves screenshots.
         fonts: Fonts to use (made here by default).
+        progress: What the minds of a live run are doing, for the HUD's progress line.
     """
 
     def __init__(
@@ -69,6 +79,7 @@ class Viewer:
         llm_calls: dict[int, list[dict[str, Any]]] | None = None,
         screenshot_dir: Path | None = None,
         fonts: Fonts | None = None,
+        progress: ProgressSource | None = None,
     ) -> None:
         self.world = world
         self.timeline = timeline
@@ -80,20 +91,26 @@ class Viewer:
         self.history = History()
         self._llm_calls = llm_calls or {}
         self._indexed = 0
+        self._names = short_names(self.cast.personas)
+        self.show_log = True
+        self.selection: Selection | None = None
         self.sync()
         self.camera = Camera(world.width, world.height, *size)
-        self.camera.fit(TOP_H, SCRUB_H)
+        self.fit_camera()
         self.town = TownLayer(world, self.fonts)
         self.objects = ObjectsLayer(world, outline_only=self.town.uses_tileset)
         self.agents = AgentsLayer(self.cast, self.fonts)
         self.bubbles = BubblesLayer(self.cast, self.fonts)
         self.hud = Hud(self.fonts, world.name)
         self.inspector = Inspector(self.fonts)
+        self.side_log = SideLog(self.fonts, self.cast)
+        self.progress = progress
+        self.progress_line: str | None = None
+        self._progress_read = -1.0
         walkable = world.walkable_tiles()
         self.motion = Motion(lambda x, y: (x, y) in walkable)
         self._prefetch_for = -1
         self._pending: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.selection: Selection | None = None
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.running = True
         self.clock = 0.0
@@ -111,6 +128,8 @@ class Viewer:
             frame = frames[self._indexed]
             self.history.add(frame, self._llm_calls.get(frame.tick))
             self._indexed += 1
+            if any(a.name not in self._names for a in frame.agents):
+                self._names = short_names([*self._names, *(a.name for a in frame.agents)])
 
     def update(self, dt: float) -> None:
         """Advances playback, held-key panning, camera following and animations by ``dt``."""
@@ -120,13 +139,23 @@ class Viewer:
         self.controls.update(dt)
         self.views = agent_views(self.timeline, self.motion)
         self._prefetch_routes()
+        self._read_progress()
         if self.camera.follow is not None:
             view = next((v for v in self.views if v.name == self.camera.follow), None)
             if view is not None:
-                # centre it in the part of the map the inspector leaves visible
-                shift = INSPECTOR_WIDTH / 2 / self.camera.tile_px if self.selection else 0.0
+                # centre it in the part of the map the panels leave visible
+                mx, _, mw, _ = self.map_bounds()
+                shift = (self.size[0] / 2 - (mx + mw / 2)) / self.camera.tile_px
                 smoothing = 1 - math.exp(-dt * 6) if dt else 1.0
                 self.camera.look_at(view.x + 0.5 + shift, view.y + 0.5, smoothing)
+
+    def _read_progress(self) -> None:
+        if self.progress is None or self.finished:
+            self.progress_line = None
+            return
+        if self._progress_read < 0 or self.clock - self._progress_read >= PROGRESS_EVERY_S:
+            self._progress_read = self.clock
+            self.progress_line = progress_text(self.progress.progress())
 
     def _prefetch_routes(self, budget_s: float = 0.004) -> None:
         """Finds the walking routes of the next tick ahead of time, a few per frame."""
@@ -186,11 +215,40 @@ class Viewer:
         drawn = self.agents.drawn.get(name)
         return drawn.center if drawn is not None else None
 
+    def panels(self) -> Panels:
+        """Where the side log, the inspector and the map go in the window now."""
+        return panel_layout(
+            self.size, top=TOP_H, bottom=SCRUB_H, log=self.show_log,
+            inspector=self.selection is not None, inspector_width=INSPECTOR_WIDTH,
+        )  # fmt: skip
+
     def map_bounds(self) -> Rect:
         """The part of the window where map overlays (labels, bubbles) may go."""
-        w, h = self.size
-        right = w - (INSPECTOR_WIDTH if self.selection is not None else 0)
-        return (0, TOP_H, max(1, right), max(1, h - TOP_H - SCRUB_H))
+        return self.panels().map
+
+    def fit_camera(self) -> None:
+        """Zooms and centres so the whole town shows beside the side log."""
+        self.camera.follow = None
+        log = panel_layout(self.size, top=TOP_H, bottom=SCRUB_H, log=self.show_log,
+                           inspector=False).log  # fmt: skip
+        self.camera.fit(TOP_H, SCRUB_H, log[2] if log is not None else 0)
+
+    def toggle_log(self) -> bool:
+        """Shows or hides the side log; the map slides so the town stays beside it."""
+        before = self.panels().map
+        self.show_log = not self.show_log
+        after = self.panels().map
+        if self.camera.follow is None:
+            self.camera.pan((after[0] + after[2] / 2) - (before[0] + before[2] / 2), 0)
+        return self.show_log
+
+    def log_entries(self) -> list[LogEntry]:
+        """The side log's entries at the play head, oldest first."""
+        frame = self.timeline.frame
+        if frame is None:
+            return []
+        story = self.history.story(frame.tick, LOG_LINES * 2)
+        return log_entries(story, self._names, LOG_LINES)
 
     # --- drawing -------------------------------------------------------------------------
 
@@ -226,10 +284,15 @@ class Viewer:
         self.bubbles.draw_bubbles(surface, anchors)
         if frame is None:
             self._waiting(surface)
+        panels = self.panels()
+        if panels.log is not None:
+            self.side_log.draw(surface, panels.log, self.log_entries(), frame.tick if frame else 0)
         ticker_w = min(760, int(self.size[0] * 0.6))
+        mx, _, mw, _ = panels.map
         self.hud.draw(
             surface, self.timeline, self.history, live=self.live, finished=self.finished,
-            now=self.clock, ticker_width=ticker_w,
+            now=self.clock, ticker_width=ticker_w, ticker=panels.log is None,
+            progress=self.progress_line, centre_x=mx + mw // 2,
         )  # fmt: skip
         card = self.card()
         if card is not None:

@@ -70,6 +70,7 @@ def test_name_labels_are_drawn_under_agents(make_viewer, two_rooms_run):
 
 def test_labels_stay_on_screen_at_the_edges(make_viewer, two_rooms_run):
     viewer = make_viewer(two_rooms_run)
+    viewer.show_log = False  # the window's own left edge
     viewer.camera.level = 13  # 64 px tiles
     viewer.camera.cx, viewer.camera.cy = 11.27, 4  # Mabel (1, 4) ends up 15 px from the left
     render(viewer, frame_index(viewer, 3))

@@ -4,6 +4,7 @@ import pytest
 from tests.viz.helpers import frame_index, pixels_of, render
 from viz.hud import TOP_H
 from viz.inspector import WIDTH as INSPECTOR_WIDTH
+from viz.layout import LOG_WIDTH
 
 
 def post_key(key, unicode=""):
@@ -76,7 +77,7 @@ def test_clicking_an_object_shows_its_state(display, make_viewer, two_rooms_run)
     assert viewer.selection.kind == "object"
     text = viewer.card().text()
     assert text.startswith("stove") and "> cooking" in text
-    click(viewer, (5, 400))  # empty ground closes it
+    click(viewer, (LOG_WIDTH + 5, 400))  # empty ground (right of the town log) closes it
     assert viewer.selection is None
 
 
@@ -126,7 +127,7 @@ def test_follow_keeps_the_agent_centred(display, make_viewer, maplewood_run):
         viewer.update(0.05)
     render(viewer, viewer.timeline.cursor)
     x, y = viewer.agent_screen_pos("Miriam Okafor")
-    map_centre = (1280 - INSPECTOR_WIDTH) / 2  # the middle of what the inspector leaves
+    map_centre = (LOG_WIDTH + 1280 - INSPECTOR_WIDTH) / 2  # between the log and the inspector
     assert abs(x - map_centre) < 60 and abs(y - 360) < 60
 
 
