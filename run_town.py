@@ -29,6 +29,7 @@ from agents.commands import (  # noqa: E402 - the CLI's commands over the town A
     config_from_args,
     open_town,
     run_and_report,
+    run_progress,
 )
 
 
@@ -85,10 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     run.add_argument("--viewer", action="store_true", help="watch the run live in a window")
     run.add_argument("--quiet", action="store_true", help="no progress line")
+    run.add_argument(
+        "--progress", action="store_true", help="print the progress line even off a terminal"
+    )
     resume = sub.add_parser("resume", help="continue a run from its last checkpoint")
     resume.add_argument("run_dir", type=Path)
     resume.add_argument("--hours", type=float, default=None, help="extend the run's span")
     resume.add_argument("--quiet", action="store_true")
+    resume.add_argument("--progress", action="store_true", help="progress line off a terminal too")
     fork = sub.add_parser("fork", help="copy a run at a checkpoint into a new run folder")
     fork.add_argument("run_dir", type=Path)
     fork.add_argument("--tick", type=int, required=True)
@@ -184,18 +189,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (run_dir / "trajectory.jsonl").exists():
         raise UserError(f"--out {run_dir}: a run is already there (use resume, or another --out)")
     if args.viewer:
-        return _run_with_viewer(config, world, personas, run_dir, args.quiet)
+        return _run_with_viewer(config, world, personas, run_dir, args.quiet, args.progress)
     town = open_town(config, world, personas, run_dir)
     town.start()
-    return run_and_report(town, args.quiet)
+    return run_and_report(town, args.quiet, progress_line=args.progress)
 
 
 def _run_with_viewer(
-    config: Any, world: Any, personas: list[Any], run_dir: Path, quiet: bool
+    config: Any,
+    world: Any,
+    personas: list[Any],
+    run_dir: Path,
+    quiet: bool,
+    progress_line: bool = False,
 ) -> int:
     """Runs the town in a worker thread while the window shows its frames on the main thread.
 
-    Closing the window stops the run after its current tick, with a checkpoint and a summary.
+    The window opens on the town before its first step (a tick-0 frame; the trajectory keeps
+    starting at tick 1), with a progress line of what the minds are doing. Closing the window
+    stops the run after its current tick, with a checkpoint and a summary.
     """
     import queue
     import threading
@@ -205,17 +217,21 @@ def _run_with_viewer(
     frames: queue.Queue[Any] = queue.Queue()
     town = open_town(config, world, personas, run_dir, sinks=[frames.put])
     town.start()
+    frames.put(town.frame)  # tick 0: people at their start positions, before the day plans
+    progress = run_progress(town)
     outcome: dict[str, Any] = {}
 
     def simulate() -> None:
         try:
-            outcome["code"] = run_and_report(town, quiet)
+            outcome["code"] = run_and_report(town, quiet, progress=progress,
+                                             progress_line=progress_line)  # fmt: skip
         finally:
             frames.put(None)
 
     worker = threading.Thread(target=simulate, name="gentown-simulation")
     worker.start()
-    viewer = LiveViewer(world, [p.model_dump(mode="json") for p in personas], frames)
+    cast = [p.model_dump(mode="json") for p in personas]
+    viewer = LiveViewer(world, cast, frames, progress=progress)
     try:
         viewer.run()
     finally:

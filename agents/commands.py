@@ -89,20 +89,19 @@ def open_town(config: Any, world: Any, personas: list[Any], run_dir: Path, sinks
     return town
 
 
-def _progress(quiet: bool, total: int):
-    def show(town: Any) -> None:
-        if quiet:
-            return
-        used = town.llm.ledger.total
-        print(
-            f"\r{town.now:%a %H:%M}  tick {town.model.clock.tick}/{total}  "
-            f"tokens {used.tokens:,}  calls {used.calls}  cost ${used.cost_usd:.4f}   ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
+def run_progress(town: Any) -> Any:
+    """Where a town's run is (``viz.progress``), told of its LLM calls by the gateway."""
+    from viz.progress import RunProgress
 
-    return show
+    first, calls = town.model.clock.tick + 1, town.llm.ledger.total.calls
+    progress = RunProgress(town.config.ticks, first_tick=first, calls=calls)
+    town.llm.observer = progress.observe
+    return progress
+
+
+def _write_err(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
 
 
 def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
@@ -121,12 +120,31 @@ def _print_summary(summary: dict[str, Any], run_dir: Path) -> None:
     )
 
 
-def run_and_report(town: Any, quiet: bool, ticks: int | None = None) -> int:
-    """Runs a started town to the end of its span, then prints the summary."""
+def run_and_report(
+    town: Any,
+    quiet: bool,
+    ticks: int | None = None,
+    progress: Any = None,
+    progress_line: bool = False,
+) -> int:
+    """Runs a started town to the end of its span, then prints the summary.
+
+    Unless ``quiet``, one updating line on stderr tells what the minds are doing, when stderr
+    is a terminal or ``progress_line`` asks for it. ``progress`` (a ``viz.progress.RunProgress``,
+    e.g. shared with a live viewer) is told of every tick.
+    """
     from agents.memory.index import ChromaUnreachable
 
+    line = None
+    if not quiet and (progress_line or sys.stderr.isatty()):
+        from viz.progress import ProgressLine
+
+        progress = progress or run_progress(town)
+        line = ProgressLine(progress, _write_err)
+        line.start()
+    on_tick = (lambda t: progress.tick_done(t.model.clock.tick)) if progress is not None else None
     try:
-        summary = town.run(ticks, on_tick=_progress(quiet, town.config.ticks))
+        summary = town.run(ticks, on_tick=on_tick)
     except KeyboardInterrupt:  # possibly mid-tick: keep the last checkpoint, write the summary
         town.stop("interrupted")
         summary = town.finish(checkpoint=False)
@@ -136,6 +154,10 @@ def run_and_report(town: Any, quiet: bool, ticks: int | None = None) -> int:
             f"continue with `python run_town.py resume {town.run_dir}`"
         ) from None
     finally:
+        if progress is not None:
+            progress.finish()
+        if line is not None:
+            line.stop()
         town.close()
     _print_summary(summary, town.run_dir)
     return 0
@@ -171,7 +193,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     tick = town.restore()
     town.open_outputs()
     print(f"resuming {args.run_dir} at tick {tick} ({town.now:%Y-%m-%d %H:%M})", file=sys.stderr)
-    return run_and_report(town, args.quiet)
+    return run_and_report(town, args.quiet, progress_line=args.progress)
 
 
 def cmd_fork(args: argparse.Namespace) -> int:
