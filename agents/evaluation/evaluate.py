@@ -1,7 +1,7 @@
-"""Evaluate a finished run: diffusion, relationships, behaviour, language, persona fidelity, cost.
+"""Evaluate a finished run: diffusion, relationships, behaviour, believability, language, cost.
 
 ``evaluate_run`` reads the trajectory (no model needed), optionally interviews the agents after
-the run (read-only) and asks an LLM judge, then writes ``eval/metrics.json`` and
+the run (read-only) and asks an LLM judge (persona fidelity), then writes ``eval/metrics.json`` and
 ``eval/report.md`` (with figures when matplotlib is installed) and returns the metrics.
 """
 
@@ -25,6 +25,7 @@ from agents.evaluation.report import render_report
 from agents.llm.gateway import LLMGateway
 from simulation.analysis import behaviour
 from simulation.analysis import plots as charts
+from simulation.analysis.believability import believability, supported_claims
 from simulation.analysis.diffusion import Verdict, diffusion
 from simulation.analysis.facts import Fact, answer_knows, exposures
 from simulation.analysis.lexical import language_metrics
@@ -128,6 +129,10 @@ def evaluate_run(
     }
     if attendance is not None:
         metrics["attendance"] = _attendance(run, attendance, fact_list)
+    metrics["believability"] = {
+        **believability(run),
+        **supported_claims(metrics["diffusion"], metrics["relationships"]),
+    }
     metrics["language"] = language_metrics(run)
     if judge is not None:
         metrics["persona_fidelity"] = persona_fidelity(run, judge, seed=seed)

@@ -83,6 +83,8 @@ def render_report(metrics: dict[str, Any]) -> str:
     out += _table(["measure", "this run", "paper"], rows)
     out += _diffusion_section(metrics)
     out += _behaviour_section(metrics)
+    if "believability" in metrics:
+        out += _believability_section(metrics["believability"])
     out += _language_section(metrics)
     if "persona_fidelity" in metrics:
         out += _fidelity_section(metrics["persona_fidelity"])
@@ -145,6 +147,82 @@ def _behaviour_section(metrics: dict[str, Any]) -> list[str]:
         f"{_pct(b['plan_adherence']['mean_sector'])} (sector).",
         "",
     ]
+    return out
+
+
+REPORT_EXAMPLES = 5
+"""Examples shown per believability check."""
+
+_CHECKS = {
+    "misaddressed": ("Wrongly addressed lines", "lines", "speaker"),
+    "repeated": ("Repeated lines", "lines", "speaker"),
+    "retried_refusals": ("Refused attempts retried tick after tick", "refusals", "agent"),
+    "plan_anomalies": ("Plan anomalies", "plan items", "planner"),
+}
+
+
+def _text(value: Any, limit: int = 160) -> str:
+    """A table cell: one line, pipes escaped, long text cut."""
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _believability_section(b: dict[str, Any]) -> list[str]:
+    rows = []
+    for key, (title, unit, _) in _CHECKS.items():
+        check = b.get(key)
+        if check is None:
+            continue
+        counted = f"{check['count']} of {check['total']} {unit}"
+        if key == "retried_refusals":
+            runs = check["runs"]
+            counted += f" ({runs} run{'' if runs == 1 else 's'}, longest {check['longest']})"
+        if key == "plan_anomalies":
+            kinds = ", ".join(f"{k} {n}" for k, n in check["by_kind"].items() if n)
+            plans = check["plans"]
+            counted += f" over {plans} plan{'' if plans == 1 else 's'}"
+            counted += f" ({kinds})" if kinds else ""
+        rows.append([title.lower(), _pct(check["rate"]), counted])
+    claims = b.get("unsupported_claims")
+    if claims is not None:
+        rows.append(
+            [
+                "claims of a fact without trajectory support",
+                _pct(claims["rate"]),
+                f"{claims['unsupported']} of {claims['claims']} interview claims"
+                if claims["by_fact"]
+                else "no interviews",
+            ]
+        )
+        rows.append(["relationship claims without support", _pct(claims["relationship_rate"]), "–"])
+    for fact, spread in (b.get("spread") or {}).items():
+        rows.append(
+            [
+                f"spread of {fact} with trajectory support",
+                _pct(spread["fraction"]),
+                f"{len(spread['reached'])} of {spread['others']} others",
+            ]
+        )
+    out = ["## Believability", "", "Judge-free checks read from the trajectory.", ""]
+    out += _table(["check", "rate", "count"], rows)
+    for key, (title, _, who) in _CHECKS.items():
+        examples = (b.get(key) or {}).get("examples") or []
+        if not examples:
+            continue
+        out += [f"### {title}", ""]
+        out += _table(
+            ["tick", "time", who, "text", "why"],
+            [
+                [
+                    e["tick"],
+                    e["time"].replace("T", " "),
+                    e["agent"],
+                    _text(e["text"]),
+                    _text(e["reason"]),
+                ]
+                for e in examples[:REPORT_EXAMPLES]
+            ],
+        )
     return out
 
 

@@ -17,6 +17,26 @@ CONTROL = "control"
 TREATMENT = "treatment"
 
 
+BELIEVABILITY_COLUMNS = {
+    "misaddressed": "misaddressed_rate",
+    "repeated": "repeated_line_rate",
+    "retried_refusals": "retried_refusal_rate",
+    "plan_anomalies": "plan_anomaly_rate",
+}
+"""Study column of each believability check's rate."""
+
+
+def believability_columns(b: dict[str, Any] | None) -> dict[str, Any]:
+    """The believability rates of one run, one column each (empty for older metrics)."""
+    if not b:
+        return {}
+    row = {column: (b.get(key) or {}).get("rate") for key, column in BELIEVABILITY_COLUMNS.items()}
+    row["unsupported_claim_rate"] = (b.get("unsupported_claims") or {}).get("rate")
+    for fact, spread in (b.get("spread") or {}).items():
+        row[f"supported_spread:{fact}"] = spread["fraction"]
+    return row
+
+
 def run_row(result: dict[str, Any]) -> dict[str, Any]:
     """The headline numbers of one evaluated run, flat."""
     row: dict[str, Any] = {"condition": result["condition"], "seed": result["seed"]}
@@ -38,6 +58,7 @@ def run_row(result: dict[str, Any]) -> dict[str, Any]:
     talks = list(behaviour["conversations_per_agent"].values())
     row["conversations_per_agent"] = round(sum(talks) / len(talks), 3) if talks else None
     row["plan_adherence"] = behaviour["plan_adherence"]["mean"]
+    row.update(believability_columns(result.get("believability")))
     mattr = [m["mattr"] for m in result["language"].values() if m["mattr"] is not None]
     row["mattr"] = round(sum(mattr) / len(mattr), 4) if mattr else None
     fidelity = result.get("persona_fidelity")

@@ -42,6 +42,8 @@ def test_a_study_runs_each_seed_and_condition_in_worker_processes(tmp_path):
     assert (treated["diffusion_start:valentine_party"] == 0.25).all()  # Rosa, 1 of 4
     assert (runs[runs.condition == "control"]["diffusion_end:valentine_party"] == 0).all()
     assert (runs.tokens_per_agent_day > 0).all()
+    rates = {"misaddressed_rate", "repeated_line_rate", "retried_refusal_rate", "plan_anomaly_rate"}
+    assert rates <= set(runs.columns) and rates <= set(result.table.metric)
     for run_dir in runs.run_dir:
         metrics = json.loads((tmp_path / run_dir / "eval" / "metrics.json").read_text())
         assert metrics["run"]["agents"][0] == "Rosa Delgado"
