@@ -201,8 +201,8 @@ def _has_glyph(font: pygame.font.Font, char: str) -> bool:
         metrics = font.metrics(char)
     except pygame.error:
         return False
-    if not metrics or any(m is None for m in metrics):
-        return False
+    if (not metrics or any(m is None for m in metrics)) and ord(char[0]) <= 0xFFFF:
+        return False  # pygame has no metrics beyond the BMP (most emoji): the render decides
     try:
         probe = font.render(char, True, (255, 255, 255))
         missing = font.render(_MISSING_PROBE, True, (255, 255, 255))

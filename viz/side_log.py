@@ -48,10 +48,13 @@ class SideLog:
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.shown: list[LogEntry] = []
         self._entries: OrderedDict[tuple[LogEntry, int], pygame.Surface] = OrderedDict()
-        self._panels: dict[tuple[int, int], pygame.Surface] = {}
+        self._panel: tuple[tuple, pygame.Surface] | None = None
 
     def draw(self, surface: pygame.Surface, rect: Rect, entries: list[LogEntry], tick: int) -> None:
         """Draws the panel in ``rect`` with as many of the newest ``entries`` as fit.
+
+        The panel is opaque and composed once per change (a new tick, other entries, another
+        size), so a frame costs one plain blit.
 
         Args:
             surface: Where to draw.
@@ -60,40 +63,42 @@ class SideLog:
             tick: The tick at the play head (newer entries are marked).
         """
         self.rect = pygame.Rect(rect)
-        x, y, w, h = rect
-        panel = self._panels.get((w, h))
-        if panel is None:
-            panel = pygame.Surface((w, h), pygame.SRCALPHA)
-            panel.fill((*pal.PANEL, 226))
-            pygame.draw.line(panel, pal.PANEL_EDGE, (w - 1, 0), (w - 1, h))
-            self._panels = {(w, h): panel}
-        surface.blit(panel, (x, y))
+        key = (self.rect.size, tuple(entries), tuple(tick - e.tick < RECENT_TICKS for e in entries))
+        if self._panel is None or self._panel[0] != key:
+            self._panel = (key, self._compose(self.rect.size, entries, tick))
+        surface.blit(self._panel[1], self.rect.topleft)
+
+    def _compose(self, size: tuple[int, int], entries: list[LogEntry], tick: int) -> pygame.Surface:
+        w, h = size
+        panel = pygame.Surface((w, h))
+        panel.fill(pal.PANEL)
+        pygame.draw.line(panel, pal.PANEL_EDGE, (w - 1, 0), (w - 1, h))
         title = self.fonts.text(TITLE, 12, pal.HEADING, bold=True)
-        surface.blit(title, (x + PAD, y + 10))
+        panel.blit(title, (PAD, 10))
         hint = self.fonts.text("T hides", 12, pal.TEXT_DIM)
-        surface.blit(hint, (x + w - PAD - hint.get_width(), y + 10))
-        top = y + 10 + title.get_height() + 8
+        panel.blit(hint, (w - PAD - hint.get_width(), 10))
+        top = 10 + title.get_height() + 8
+        self.shown = []
         if not entries:
-            empty = self.fonts.text("nothing said yet", TEXT_SIZE, pal.TEXT_DIM)
-            surface.blit(empty, (x + PAD, top))
-            self.shown = []
-            return
-        blocks = [(e, self._entry(e, w - 2 * PAD)) for e in entries]
-        room = y + h - 8 - top
+            panel.blit(self.fonts.text("nothing said yet", TEXT_SIZE, pal.TEXT_DIM), (PAD, top))
+            return panel
+        room = h - 8 - top
         kept: list[tuple[LogEntry, pygame.Surface]] = []
-        for entry, block in reversed(blocks):  # the newest always fit; older ones if room is left
+        for entry in reversed(entries):  # the newest always fits; older ones if room is left
+            block = self._entry(entry, w - 2 * PAD)
             if kept and block.get_height() > room:
                 break
             kept.append((entry, block))
             room -= block.get_height() + GAP
         kept.reverse()
         self.shown = [e for e, _ in kept]
-        cy = top
+        y = top
         for entry, block in kept:
             if tick - entry.tick < RECENT_TICKS:
-                pygame.draw.rect(surface, pal.ACCENT, (x + 4, cy + 2, 3, block.get_height() - 4))
-            surface.blit(block, (x + PAD, cy))
-            cy += block.get_height() + GAP
+                pygame.draw.rect(panel, pal.ACCENT, (4, y + 2, 3, block.get_height() - 4))
+            panel.blit(block, (PAD, y))
+            y += block.get_height() + GAP
+        return panel
 
     def _entry(self, entry: LogEntry, width: int) -> pygame.Surface:
         key = (entry, width)

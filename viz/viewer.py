@@ -38,7 +38,7 @@ from worlds.world import World
 
 logger = logging.getLogger(__name__)
 
-LOG_LINES = 8
+LOG_LINES = 10
 """Entries of the side log: the last lines spoken and the narrator's events."""
 
 PROGRESS_EVERY_S = 0.25
@@ -92,6 +92,7 @@ class Viewer:
         self._llm_calls = llm_calls or {}
         self._indexed = 0
         self._names = short_names(self.cast.personas)
+        self._log_cache: tuple[tuple[int, int, int], list[LogEntry]] | None = None
         self.show_log = True
         self.selection: Selection | None = None
         self.sync()
@@ -247,8 +248,11 @@ class Viewer:
         frame = self.timeline.frame
         if frame is None:
             return []
-        story = self.history.story(frame.tick, LOG_LINES * 2)
-        return log_entries(story, self._names, LOG_LINES)
+        key = (frame.tick, self._indexed, len(self._names))
+        if self._log_cache is None or self._log_cache[0] != key:
+            story = self.history.story(frame.tick, LOG_LINES * 2)
+            self._log_cache = (key, log_entries(story, self._names, LOG_LINES))
+        return list(self._log_cache[1])
 
     # --- drawing -------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pygame
+import pytest
 
 from simulation.events import Event, EventKind
 from simulation.frames import AgentSnapshot, Frame
@@ -201,3 +202,11 @@ def test_exported_pngs_show_the_labels_and_the_log(make_viewer, two_rooms_run, t
     assert changed > log.w * log.h * 0.2  # the log's panel and text
     activity_line = pygame.Rect(label.x, label.centery, label.w, label.h // 2)
     assert pixels_of(with_both, activity_line) != pixels_of(without, activity_line)
+
+
+def test_emoji_beyond_the_bmp_are_drawn_when_a_font_has_them(fonts):
+    if fonts.emoji("☕", 14) is None:
+        pytest.skip("no emoji font on this machine")
+    # pygame gives no metrics past U+FFFF; the glyph is found by rendering it
+    assert fonts.emoji("💬", 14) is not None and fonts.emoji("📖", 14) is not None
+    assert fonts.emoji("\U000e0001", 14) is None  # a tag character no font draws
