@@ -108,24 +108,26 @@ class Hud:
             now: The viewer's clock, in seconds (blinking, toasts).
             ticker_width: Width of the event ticker.
             ticker: Whether to draw the event ticker (the side log replaces it).
-            progress: What the minds are doing (a live run), drawn under the top bar.
+            progress: What the minds are doing (a live run): in the top bar where it has room,
+                else just under it.
             centre_x: Where to centre overlays (the middle of the visible map).
         """
-        self._top(surface, timeline, history, live, finished, now)
+        free = self._top(surface, timeline, history, live, finished, now)
         if ticker:
             self._ticker(surface, timeline, history, ticker_width)
         self._scrubber(surface, timeline, history)
         if self.prompt is not None:
             self._prompt(surface)
         elif progress:
-            self._progress(surface, progress, centre_x, now)
+            self._progress(surface, progress, free, centre_x, now)
         if self.toast is not None and now < self.toast.until:
             self._toast(surface, self.toast.text)
         if self.show_help:
             self._help(surface)
 
     def _top(self, surface: pygame.Surface, tl: Timeline, history: History, live: bool,
-             finished: bool, now: float) -> None:  # fmt: skip
+             finished: bool, now: float) -> tuple[int, int]:  # fmt: skip
+        """Draws the top bar; returns the free span ``(left, right)`` between its two sides."""
         w = surface.get_width()
         surface.blit(self._bar(w, TOP_H), (0, 0))
         pygame.draw.line(surface, pal.PANEL_EDGE, (0, TOP_H - 1), (w, TOP_H - 1))
@@ -161,6 +163,7 @@ class Hud:
                 pygame.draw.circle(surface, color, (x + 5, TOP_H // 2), 5)
             live_s = self.fonts.text(label, 14, color, bold=True)
             surface.blit(live_s, (x + 14, (TOP_H - live_s.get_height()) // 2))
+            x += 14 + live_s.get_width() + 16
         right = w - 12
         help_s = self.fonts.text("H  help", 13, pal.TEXT_DIM)
         right -= help_s.get_width()
@@ -170,6 +173,7 @@ class Hud:
         spend_s = self.fonts.text(spend, 14, pal.TEXT)
         right -= spend_s.get_width() + 20
         surface.blit(spend_s, (right, (TOP_H - spend_s.get_height()) // 2))
+        return (x, right - 16)
 
     def _ticker(self, surface: pygame.Surface, tl: Timeline, history: History, width: int) -> None:
         frame = tl.frame
@@ -227,12 +231,17 @@ class Hud:
         surface.blit(label, (box.x + 12, box.y + 8))
 
     def _progress(
-        self, surface: pygame.Surface, text: str, centre_x: int | None, now: float
-    ) -> None:
+        self, surface: pygame.Surface, text: str, free: tuple[int, int], centre_x: int | None,
+        now: float,
+    ) -> None:  # fmt: skip
         label = self.fonts.text(text, 14, pal.TEXT)
         box = pygame.Rect(0, 0, label.get_width() + 40, label.get_height() + 10)
-        box.midtop = (surface.get_width() // 2 if centre_x is None else centre_x, TOP_H + 8)
-        box.x = max(0, min(box.x, surface.get_width() - box.w))
+        left, right = free
+        if box.w <= right - left:  # in the top bar, centred in its free span
+            box.center = ((left + right) // 2, TOP_H // 2)
+        else:  # just under it, over the middle of the map
+            box.midtop = (surface.get_width() // 2 if centre_x is None else centre_x, TOP_H + 8)
+            box.x = max(0, min(box.x, surface.get_width() - box.w))
         surface.blit(self._bar(box.w, box.h, 225), box.topleft)
         pygame.draw.rect(surface, pal.PANEL_EDGE, box, 1, border_radius=4)
         for k in range(3):  # three dots taking turns: the minds are at work

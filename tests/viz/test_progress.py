@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from tests.viz.helpers import render
 from viz.progress import Progress, ProgressLine, RunProgress, progress_text
 
 
@@ -73,3 +74,14 @@ def test_the_line_is_rewritten_in_place_and_ended_with_a_newline():
     line.start()
     line.stop()
     assert written[-1] == "\n" and written[-2].startswith("\rtick 1/3")
+
+
+def test_a_live_viewer_shows_the_line_until_the_run_ends(make_viewer, two_rooms_run):
+    progress = RunProgress(ticks=14)
+    progress.observe(Call("plan_day", "start"))
+    viewer = make_viewer(two_rooms_run, live=True, progress=progress)
+    render(viewer, 0)
+    assert viewer.progress_line == "tick 1/14 · planning the day 0/1 · 0 LLM calls"
+    viewer.finished = True
+    render(viewer, 0)
+    assert viewer.progress_line is None
