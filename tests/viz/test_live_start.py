@@ -1,4 +1,4 @@
-"""`run --viewer`: the window gets the town at tick 0 before the first (slow) tick is done."""
+"""`run --viewer` shows the town at tick 0 before the first (slow) tick; the progress line."""
 
 import asyncio
 import threading
@@ -9,6 +9,7 @@ import pytest
 import run_town
 import viz.app
 from agents.assembly import LLMStack, build_town, choose_cast
+from agents.commands import run_and_report
 from agents.llm.settings import LLMSettings
 from agents.memory.index import ChromaSettings
 from agents.run_config import RunConfig
@@ -97,3 +98,28 @@ def test_the_live_window_gets_a_tick_0_frame_before_the_first_step_completes(
     assert window.progress_lines[0].startswith("tick 1/2 · ")
     # the trajectory is unchanged: it starts at tick 1
     assert [f.tick for f in read_trajectory(run_dir).frames] == [1, 2]
+
+
+def test_the_cli_prints_the_progress_line_on_stderr_when_asked(tmp_path, capsys):
+    settings = LLMSettings(model="scripted/town", cache=False)
+    config = RunConfig(
+        world="two_rooms", hours=1 / 3, llm=settings, chroma=ChromaSettings(ephemeral=True)
+    )
+    world = load_world("two_rooms")
+    opened = threading.Event()
+    opened.set()
+    for quiet, run_dir in ((False, tmp_path / "a"), (True, tmp_path / "b")):
+        stack = LLMStack(settings, backend=GatedBackend(opened))
+        town = build_town(
+            config, world, choose_cast(config, world), run_dir, stack, HashingEmbedder()
+        )
+        town.on_close(stack.close)
+        town.start()
+        assert run_and_report(town, quiet=quiet, progress_line=True) == 0
+        err = capsys.readouterr().err
+        if quiet:
+            assert "LLM call" not in err
+        else:  # one line rewritten in place (stderr is no terminal here: the flag asks for it)
+            last = err.rstrip("\n").rsplit("\r", 1)[-1]
+            assert err.startswith("\r") and "\n" not in err.rstrip("\n")
+            assert last.startswith("done · 2 ticks · ") and "LLM call" in last
