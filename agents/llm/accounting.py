@@ -26,6 +26,8 @@ class CallRecord(BaseModel):
     cache_hit: bool
     retries: int
     failure: str | None = None
+    cached_prompt_tokens: int = 0
+    """Of ``prompt_tokens``, those the provider served from its prompt cache."""
 
 
 @dataclass
@@ -40,11 +42,17 @@ class Usage:
     cache_hits: int = 0
     retries: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    cached_prompt_tokens: int = 0
 
     @property
     def tokens(self) -> int:
         """Prompt plus completion tokens."""
         return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def cached_prompt_share(self) -> float:
+        """The share of prompt tokens served from the provider's prompt cache (0 if none)."""
+        return self.cached_prompt_tokens / self.prompt_tokens if self.prompt_tokens else 0.0
 
     def add(self, record: CallRecord) -> None:
         """Adds one call to the counters."""
@@ -55,6 +63,7 @@ class Usage:
         self.latency_s += record.latency_s
         self.cache_hits += int(record.cache_hit)
         self.retries += record.retries
+        self.cached_prompt_tokens += record.cached_prompt_tokens
         if record.failure:
             self.failures[record.failure] += 1
 
@@ -70,6 +79,8 @@ class Usage:
             "cache_hits": self.cache_hits,
             "retries": self.retries,
             "failures": dict(sorted(self.failures.items())),
+            "cached_prompt_tokens": self.cached_prompt_tokens,
+            "cached_prompt_share": round(self.cached_prompt_share, 4),
         }
 
 
@@ -130,4 +141,5 @@ def _usage_from(data: dict[str, object]) -> Usage:
         cache_hits=int(data["cache_hits"]),  # type: ignore[arg-type]
         retries=int(data["retries"]),  # type: ignore[arg-type]
         failures=Counter(data["failures"]),  # type: ignore[arg-type]
+        cached_prompt_tokens=int(data.get("cached_prompt_tokens", 0)),  # type: ignore[arg-type]
     )

@@ -29,12 +29,18 @@ class CompletionRequest:
 
 @dataclass(frozen=True)
 class Completion:
-    """A backend's reply: the text and what it cost."""
+    """A backend's reply: the text and what it cost.
+
+    ``cached_prompt_tokens`` counts the prompt tokens the provider served from its prompt
+    cache (llama.cpp's ``cache_n``, OpenAI's ``prompt_tokens_details.cached_tokens``); they
+    are part of ``prompt_tokens``.
+    """
 
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    cached_prompt_tokens: int = 0
 
 
 class CompletionBackend(Protocol):

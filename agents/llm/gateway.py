@@ -234,7 +234,7 @@ class LLMGateway:
         messages = list(request.messages)
         retries = 0
         started = time.perf_counter()
-        prompt_tokens = completion_tokens = 0
+        prompt_tokens = completion_tokens = cached_prompt_tokens = 0
         cost = 0.0
         for attempt in range(self.settings.output_retries + 1):
             attempt_request = replace(request, messages=messages)
@@ -243,12 +243,21 @@ class LLMGateway:
             except LLMError as exc:
                 latency = time.perf_counter() - started
                 self._account_usage(
-                    agent, step, prompt_tokens, completion_tokens, cost, latency, retries, exc.kind
+                    agent,
+                    step,
+                    prompt_tokens,
+                    completion_tokens,
+                    cost,
+                    latency,
+                    retries,
+                    exc.kind,
+                    cached_prompt_tokens=cached_prompt_tokens,
                 )
                 raise
             retries += transient_retries
             prompt_tokens += completion.prompt_tokens
             completion_tokens += completion.completion_tokens
+            cached_prompt_tokens += completion.cached_prompt_tokens
             cost += completion.cost_usd
             try:
                 value = output.model_validate_json(extract_json(completion.text), context=context)
@@ -266,6 +275,7 @@ class LLMGateway:
                         latency,
                         retries,
                         FailureKind.INVALID_OUTPUT,
+                        cached_prompt_tokens=cached_prompt_tokens,
                     )
                     message = redact(f"{step}: reply did not match {output.__name__}: {problem}")
                     if self.cache is not None:  # a rerun makes the same fallback, without a call
@@ -284,7 +294,15 @@ class LLMGateway:
                 continue
             latency = time.perf_counter() - started
             self._account_usage(
-                agent, step, prompt_tokens, completion_tokens, cost, latency, retries, None
+                agent,
+                step,
+                prompt_tokens,
+                completion_tokens,
+                cost,
+                latency,
+                retries,
+                None,
+                cached_prompt_tokens=cached_prompt_tokens,
             )
             if self.cache is not None:
                 self.cache.put(
@@ -327,6 +345,7 @@ class LLMGateway:
         retries: int,
         failure: FailureKind | None,
         cache_hit: bool = False,
+        cached_prompt_tokens: int = 0,
     ) -> None:
         self.ledger.record(
             CallRecord(
@@ -340,6 +359,7 @@ class LLMGateway:
                 cache_hit=cache_hit,
                 retries=retries,
                 failure=failure.value if failure else None,
+                cached_prompt_tokens=cached_prompt_tokens,
             )
         )
 

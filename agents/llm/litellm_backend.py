@@ -97,10 +97,11 @@ class LiteLLMBackend:
             kwargs["api_key"] = os.environ.get(request.api_key_env)
         if self._mock_response is not None:
             kwargs["mock_response"] = self._mock_response
+        # The bundled runtime enforces its timeout itself, as a stall timeout (no token for
+        # timeout_s seconds): a long reply still being written must not be cut off here.
+        overall = None if request.model.startswith("local/") else request.timeout_s
         try:
-            response = await asyncio.wait_for(
-                self._litellm.acompletion(**kwargs), timeout=request.timeout_s
-            )
+            response = await asyncio.wait_for(self._litellm.acompletion(**kwargs), timeout=overall)
         except TimeoutError as exc:
             raise BackendError(
                 f"no reply within {request.timeout_s:g} s", kind=FailureKind.TIMEOUT, transient=True
@@ -118,11 +119,16 @@ class LiteLLMBackend:
                 cost = float(self._litellm.completion_cost(completion_response=response) or 0.0)
             except Exception:  # the model has no price in litellm's map: local or self-hosted
                 cost = 0.0
+        details = getattr(usage, "prompt_tokens_details", None)
+        cached = getattr(details, "cached_tokens", None) if details is not None else None
+        if cached is None and isinstance(details, dict):
+            cached = details.get("cached_tokens")
         return Completion(
             text=text,
             prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
             cost_usd=cost,
+            cached_prompt_tokens=int(cached or 0),
         )
 
     def _map_error(self, exc: Exception) -> BackendError:

@@ -4,7 +4,14 @@
 each with ``n_parallel`` slots decoding concurrently (continuous batching, prompt-prefix cache).
 :func:`register_local_provider` installs a ``litellm.CustomLLM`` so that
 ``litellm.acompletion(model="local/<name or .gguf path>", ...)`` reaches it. Generation runs in
-worker threads; a cancelled or timed-out call stops its slot at the next token.
+worker threads; a cancelled or stalled call stops its slot at the next token.
+
+A request with a JSON schema is sent as a compact grammar (:mod:`agents.llm.grammar`): no
+whitespace between JSON tokens, so every generated token carries content. A request's timeout
+is a stall timeout: the deadline moves forward with every token that arrives, so a long reply
+that is still being written never times out, and a runtime that stops producing does.
+The runtime's ``timings`` (prompt tokens served from its prompt cache, generation speed) come
+back with each reply.
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from agents.llm.grammar import GrammarUnavailable, compact_grammar
 from agents.llm.local_models import (
     BUNDLED_MODELS,
     LocalModelError,
@@ -57,17 +65,63 @@ class LocalRequestError(LocalModelError):
 
 
 class LocalTimeoutError(LocalModelError):
-    """A request did not finish within its timeout; its generation was stopped."""
+    """A request made no progress within its timeout; its generation was stopped."""
 
 
 @dataclass(frozen=True)
 class LocalReply:
-    """The outcome of one chat completion."""
+    """The outcome of one chat completion.
+
+    Attributes:
+        text: The reply.
+        finish_reason: ``"stop"`` or ``"length"``.
+        prompt_tokens: The prompt's tokens, cached ones included.
+        completion_tokens: The generated tokens.
+        cached_prompt_tokens: The prompt tokens served from the slot's prompt cache (not
+            evaluated again).
+        timings: llama.cpp's timings of the request (``prompt_n``, ``cache_n``, ``prompt_ms``,
+            ``predicted_n``, ``predicted_ms``...), empty if the runtime gave none.
+    """
 
     text: str
     finish_reason: str
     prompt_tokens: int
     completion_tokens: int
+    cached_prompt_tokens: int = 0
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+
+class StallDeadline:
+    """A deadline that moves forward by ``timeout_s`` whenever progress is seen.
+
+    A request times out when nothing has arrived for ``timeout_s`` seconds: before the first
+    token (queueing and prompt evaluation) or between two tokens. A long reply does not.
+
+    Args:
+        timeout_s: The longest wait for progress, or None for no deadline.
+        clock: The monotonic clock (injectable for tests).
+    """
+
+    def __init__(
+        self, timeout_s: float | None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.timeout_s = timeout_s
+        self._clock = clock
+        self.at: float | None = None
+        self.touch()
+
+    def touch(self) -> None:
+        """Progress was seen: the deadline moves to ``timeout_s`` from now."""
+        if self.timeout_s is not None:
+            self.at = self._clock() + self.timeout_s
+
+    def passed(self) -> bool:
+        """Whether the deadline has passed without progress."""
+        return self.at is not None and self._clock() > self.at
+
+    def remaining(self) -> float | None:
+        """Seconds until the deadline (None without one; 0 once it passed)."""
+        return None if self.at is None else max(0.0, self.at - self._clock())
 
 
 class LocalRuntime:
@@ -132,30 +186,36 @@ class LocalRuntime:
         request: Mapping[str, Any],
         cancel: threading.Event | None = None,
         timeout_s: float | None = None,
+        deadline: StallDeadline | None = None,
     ) -> LocalReply:
         """Runs one chat completion, blocking the calling thread.
 
         Args:
             model: A bundled model name or a ``.gguf`` path, with or without ``local/``.
             request: An OpenAI-style chat request body (``messages``, ``max_tokens``,
-                ``temperature``, ``seed``, ``stop``, ``response_format``, ...).
+                ``temperature``, ``seed``, ``stop``, ``grammar``, ``response_format``, ...).
             cancel: Set it to stop the generation at the next token.
-            timeout_s: Stop the generation after this many seconds.
+            timeout_s: Stop the generation when no token has arrived for this many seconds
+                (before the first token or between two); a reply still arriving goes on.
+            deadline: A stall deadline to use instead of ``timeout_s`` (shared with a watcher).
 
         Returns:
-            The reply text, finish reason and token usage.
+            The reply text, finish reason, token usage and the runtime's timings.
 
         Raises:
             LocalModelError: The model cannot be loaded, or the runtime is closed.
             LocalRequestError: The server rejected the request.
-            LocalTimeoutError: The timeout passed (or ``cancel`` was set).
+            LocalTimeoutError: The generation stalled past the timeout (or ``cancel`` was set).
         """
         _, server = self._server(model)
         body = {"seed": self.seed, **request, "stream": True}
         body["stream_options"] = {"include_usage": True}
         body.setdefault("cache_prompt", True)
         cancel = cancel or threading.Event()
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        if deadline is None:
+            deadline = StallDeadline(timeout_s)
+        else:
+            deadline.touch()
         collected = _Collector(cancel, deadline)
         with self._lock:
             self._in_flight.add(cancel)
@@ -171,14 +231,32 @@ class LocalRuntime:
     async def achat(
         self, model: str, request: Mapping[str, Any], timeout_s: float | None = None
     ) -> LocalReply:
-        """Runs :meth:`chat` in a worker thread; cancelling the awaiting task stops generation."""
+        """Runs :meth:`chat` in a worker thread; cancelling the awaiting task stops generation.
+
+        The stall deadline is also watched from here, so a runtime that sends nothing at all
+        (no chunk to check the deadline on) still times out.
+        """
         cancel = threading.Event()
+        deadline = StallDeadline(timeout_s)
         loop = asyncio.get_running_loop()
-        call = partial(self.chat, model, request, cancel, timeout_s)
+        call = partial(self.chat, model, request, cancel, deadline=deadline)
+        future = loop.run_in_executor(self._executor, call)
         try:
-            return await loop.run_in_executor(self._executor, call)
+            while True:
+                remaining = deadline.remaining()
+                wait = None if remaining is None else min(max(remaining, 0.05), 1.0)
+                done, _ = await asyncio.wait({future}, timeout=wait)
+                if done:
+                    return future.result()
+                if deadline.passed():
+                    cancel.set()
+                    future.add_done_callback(_ignore_result)
+                    raise LocalTimeoutError(
+                        f"local model {model}: no progress for {timeout_s:g} s; generation stopped"
+                    )
         except asyncio.CancelledError:
             cancel.set()
+            future.add_done_callback(_ignore_result)
             raise
 
     def close(self) -> None:
@@ -237,15 +315,22 @@ class LocalRuntime:
         return server
 
 
-class _Collector:
-    """The streaming callback: gathers the reply and stops on cancel or deadline."""
+def _ignore_result(future: asyncio.Future) -> None:
+    """Retrieves an abandoned generation's outcome, so that no error is reported as unseen."""
+    if not future.cancelled():
+        future.exception()
 
-    def __init__(self, cancel: threading.Event, deadline: float | None) -> None:
+
+class _Collector:
+    """The streaming callback: gathers the reply and its timings, stops on cancel or stall."""
+
+    def __init__(self, cancel: threading.Event, deadline: StallDeadline) -> None:
         self.cancel = cancel
         self.deadline = deadline
         self.parts: list[str] = []
         self.finish_reason = ""
-        self.usage: dict[str, int] = {}
+        self.usage: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
         self.error: dict[str, Any] | None = None
         self.timed_out = False
 
@@ -257,6 +342,8 @@ class _Collector:
             error = chunk.get("error", chunk)
             self.error = error if isinstance(error, dict) else {"message": str(error)}
             return True
+        if self.deadline.passed():  # checked before this chunk's progress moves it
+            self.timed_out = True
         for choice in chunk.get("choices") or ():
             content = (choice.get("delta") or {}).get("content")
             if content:
@@ -265,8 +352,9 @@ class _Collector:
                 self.finish_reason = choice["finish_reason"]
         if chunk.get("usage"):
             self.usage = chunk["usage"]
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            self.timed_out = True
+        if isinstance(chunk.get("timings"), dict):
+            self.timings = chunk["timings"]
+        self.deadline.touch()
         return self.timed_out or self.cancel.is_set()
 
     def reply(self, model: str) -> LocalReply:
@@ -280,20 +368,30 @@ class _Collector:
             raise LocalTimeoutError(f"local model {model}: generation stopped before it finished")
         text = "".join(self.parts)
         completion_tokens = int(self.usage.get("completion_tokens", 0))
+        details = self.usage.get("prompt_tokens_details") or {}
+        cached = details.get("cached_tokens") if isinstance(details, dict) else None
+        if cached is None:
+            cached = self.timings.get("cache_n", 0)
         return LocalReply(
             text=text,
             finish_reason=self.finish_reason or "stop",
             prompt_tokens=int(self.usage.get("prompt_tokens", 0)),
             completion_tokens=completion_tokens,
+            cached_prompt_tokens=max(0, int(cached or 0)),
+            timings=dict(self.timings),
         )
 
 
-def build_request(messages: list[Any], optional_params: Mapping[str, Any]) -> dict[str, Any]:
+def build_request(
+    messages: list[Any], optional_params: Mapping[str, Any], compact: bool = True
+) -> dict[str, Any]:
     """Builds the runtime's request body from litellm's messages and optional params.
 
-    ``response_format`` is passed through so that llama.cpp's grammar enforces the schema; a bare
-    ``{"type": "json_object"}`` gets the schema ``{"type": "object"}``, which llama.cpp needs to
-    constrain the output to JSON at all.
+    A JSON ``response_format`` becomes a compact grammar built from its schema (no whitespace
+    between JSON tokens; see :mod:`agents.llm.grammar`); a bare ``{"type": "json_object"}``
+    gets the schema ``{"type": "object"}``, which llama.cpp needs to constrain the output to
+    JSON at all. With ``compact=False``, or if no converter is available, the
+    ``response_format`` is passed through for llama.cpp's own (whitespace-tolerant) grammar.
     """
     body: dict[str, Any] = {"messages": [dict(m) for m in messages]}
     for key in _PASSED_PARAMS:
@@ -304,11 +402,35 @@ def build_request(messages: list[Any], optional_params: Mapping[str, Any]) -> di
     response_format = optional_params.get("response_format")
     if isinstance(response_format, Mapping):
         kind = response_format.get("type")
-        if kind == "json_object" and "schema" not in response_format:
-            body["response_format"] = {"type": "json_object", "schema": {"type": "object"}}
-        elif kind in ("json_object", "json_schema"):
-            body["response_format"] = dict(response_format)
+        schema: Any = None
+        if kind == "json_object":
+            schema = response_format.get("schema") or {"type": "object"}
+        elif kind == "json_schema":
+            schema = (response_format.get("json_schema") or {}).get("schema")
+        if kind in ("json_object", "json_schema") and schema is not None:
+            grammar = _compact_grammar_or_none(schema) if compact else None
+            if grammar is not None:
+                body["grammar"] = grammar
+            elif kind == "json_object":
+                body["response_format"] = {"type": "json_object", "schema": schema}
+            else:
+                body["response_format"] = dict(response_format)
     return body
+
+
+def _compact_grammar_or_none(schema: Mapping[str, Any]) -> str | None:
+    try:
+        return compact_grammar(schema)
+    except GrammarUnavailable as exc:
+        _warn_once(f"no compact JSON grammar ({exc}); replies may hold optional whitespace")
+    except ValueError as exc:
+        logger.warning("%s; using llama.cpp's own grammar for this schema", exc)
+    return None
+
+
+@cache
+def _warn_once(message: str) -> None:
+    logger.warning(message)
 
 
 @cache
@@ -316,7 +438,7 @@ def _handler_class() -> type:
     """Defines the litellm handler class on first use, so importing this module stays cheap."""
     import litellm
     from litellm.llms.custom_llm import CustomLLM, CustomLLMError
-    from litellm.types.utils import Usage
+    from litellm.types.utils import PromptTokensDetailsWrapper, Usage
 
     def to_litellm_error(exc: LocalModelError, model: str) -> Exception:
         if isinstance(exc, LocalTimeoutError):
@@ -340,6 +462,9 @@ def _handler_class() -> type:
             prompt_tokens=reply.prompt_tokens,
             completion_tokens=reply.completion_tokens,
             total_tokens=total,
+            prompt_tokens_details=PromptTokensDetailsWrapper(
+                cached_tokens=reply.cached_prompt_tokens
+            ),
         )
         model_response.usage = usage
         return model_response

