@@ -27,8 +27,9 @@ lint: $(BASE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# BENCH_ARGS: e.g. --without-day --without-believability (see benchmarks/run_all.py)
 bench: $(MODEL_STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 # --upgrade-deps: the pip that a plain venv brings (23.x) fails to resolve this dependency set.
 $(PY):
