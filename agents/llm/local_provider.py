@@ -50,6 +50,10 @@ _PASSED_PARAMS = (
 )
 
 
+_ASSUMED_PROMPT_RATE = 10.0
+"""Prompt tokens per second assumed before any is measured: slow, so a first call has time."""
+
+
 class LocalRequestError(LocalModelError):
     """The runtime refused or failed one request (e.g. the prompt exceeds the context).
 
@@ -94,21 +98,31 @@ class LocalReply:
 class StallDeadline:
     """A deadline that moves forward by ``timeout_s`` whenever progress is seen.
 
-    A request times out when nothing has arrived for ``timeout_s`` seconds: before the first
-    token (queueing and prompt evaluation) or between two tokens. A long reply does not.
+    A request times out when nothing has arrived for ``timeout_s`` seconds between two tokens,
+    or before the first token for ``timeout_s`` plus the time its prompt may take to evaluate
+    (``first_extra_s``). A long reply does not.
 
     Args:
         timeout_s: The longest wait for progress, or None for no deadline.
         clock: The monotonic clock (injectable for tests).
+        first_extra_s: Extra time allowed before the first token.
     """
 
     def __init__(
-        self, timeout_s: float | None, clock: Callable[[], float] = time.monotonic
+        self,
+        timeout_s: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        first_extra_s: float = 0.0,
     ) -> None:
         self.timeout_s = timeout_s
         self._clock = clock
         self.at: float | None = None
-        self.touch()
+        self.start(first_extra_s)
+
+    def start(self, first_extra_s: float = 0.0) -> None:
+        """The request starts: the first token is due within ``timeout_s + first_extra_s``."""
+        if self.timeout_s is not None:
+            self.at = self._clock() + self.timeout_s + max(0.0, first_extra_s)
 
     def touch(self) -> None:
         """Progress was seen: the deadline moves to ``timeout_s`` from now."""
@@ -157,6 +171,8 @@ class LocalRuntime:
         self._servers: dict[Path, Any] = {}
         self._files: dict[str, Path] = {}
         self._in_flight: set[threading.Event] = set()
+        self._prompt_rate: float | None = None  # measured prompt tokens per second
+        self._generation_rate: float | None = None  # measured generated tokens per second
         self._closed = False
         self._executor = ThreadPoolExecutor(2 * n_parallel, thread_name_prefix="gentown-local-llm")
 
@@ -212,13 +228,14 @@ class LocalRuntime:
         body["stream_options"] = {"include_usage": True}
         body.setdefault("cache_prompt", True)
         cancel = cancel or threading.Event()
-        if deadline is None:
-            deadline = StallDeadline(timeout_s)
-        else:
-            deadline.touch()
-        collected = _Collector(cancel, deadline)
         with self._lock:
             self._in_flight.add(cancel)
+            extra = self.prompt_allowance(body.get("messages") or (), len(self._in_flight))
+        if deadline is None:
+            deadline = StallDeadline(timeout_s, first_extra_s=extra)
+        else:
+            deadline.start(extra)
+        collected = _Collector(cancel, deadline)
         try:
             server.handle_chat_completions(body, collected)
         except ValueError as exc:  # schema or template errors surface as ValueError
@@ -226,7 +243,37 @@ class LocalRuntime:
         finally:
             with self._lock:
                 self._in_flight.discard(cancel)
-        return collected.reply(model)
+        reply = collected.reply(model)
+        self._learn_rates(reply.timings)
+        return reply
+
+    def prompt_allowance(self, messages: Any, in_flight: int = 1) -> float:
+        """Seconds a prompt may take to evaluate before its first token, on this machine.
+
+        The prompt's tokens are estimated from its characters (3 a token, on the long side),
+        evaluated at the prompt rate measured from earlier replies (10 tokens/s until one is
+        measured, slow for any machine), shared with the requests in flight.
+        """
+        chars = sum(len(str(m.get("content", ""))) for m in messages if isinstance(m, Mapping))
+        rate = self._prompt_rate or _ASSUMED_PROMPT_RATE
+        return chars / 3 / rate * max(1, in_flight)
+
+    def rates(self) -> dict[str, float | None]:
+        """The measured prompt and generation rates (tokens per second), None until measured."""
+        return {"prompt": self._prompt_rate, "generation": self._generation_rate}
+
+    def _learn_rates(self, timings: Mapping[str, float]) -> None:
+        """Folds a reply's timings into the measured rates (a moving average)."""
+        for count, ms, attr in (
+            ("prompt_n", "prompt_ms", "_prompt_rate"),
+            ("predicted_n", "predicted_ms", "_generation_rate"),
+        ):
+            n, elapsed = timings.get(count) or 0, timings.get(ms) or 0
+            if n >= 8 and elapsed > 0:
+                rate = n * 1000.0 / elapsed
+                with self._lock:
+                    old = getattr(self, attr)
+                    setattr(self, attr, rate if old is None else 0.7 * old + 0.3 * rate)
 
     async def achat(
         self, model: str, request: Mapping[str, Any], timeout_s: float | None = None
@@ -237,7 +284,9 @@ class LocalRuntime:
         (no chunk to check the deadline on) still times out.
         """
         cancel = threading.Event()
-        deadline = StallDeadline(timeout_s)
+        with self._lock:
+            extra = self.prompt_allowance(request.get("messages") or (), len(self._in_flight) + 1)
+        deadline = StallDeadline(timeout_s, first_extra_s=extra)
         loop = asyncio.get_running_loop()
         call = partial(self.chat, model, request, cancel, deadline=deadline)
         future = loop.run_in_executor(self._executor, call)

@@ -201,6 +201,42 @@ def test_stall_deadline_moves_with_progress() -> None:
     assert not StallDeadline(None).passed() and StallDeadline(None).remaining() is None
 
 
+def test_the_first_token_may_take_the_prompt_time_measured_on_this_machine(tmp_path: Path) -> None:
+    now = [0.0]
+    deadline = StallDeadline(10.0, clock=lambda: now[0], first_extra_s=30.0)
+    now[0] = 39.0
+    assert not deadline.passed()  # the prompt is still being evaluated
+    deadline.touch()  # the first token: from now on 10 s between tokens
+    now[0] = 49.5
+    assert deadline.passed()
+
+    runtime = LocalRuntime(tmp_path, n_parallel=2)
+    prompt = [{"role": "user", "content": "x" * 3000}]  # ~1,000 tokens
+    assert runtime.prompt_allowance(prompt) == pytest.approx(100.0)  # at the assumed 10/s
+    assert runtime.prompt_allowance(prompt, in_flight=2) == pytest.approx(200.0)
+    runtime._learn_rates({"prompt_n": 500, "prompt_ms": 5000.0, "predicted_n": 40})
+    assert runtime.rates() == {"prompt": 100.0, "generation": None}
+    assert runtime.prompt_allowance(prompt) == pytest.approx(10.0)
+    runtime._learn_rates(
+        {"prompt_n": 500, "prompt_ms": 10000.0, "predicted_n": 40, "predicted_ms": 2000}
+    )
+    assert runtime.rates() == {"prompt": pytest.approx(85.0), "generation": pytest.approx(20.0)}
+    runtime.close()
+
+
+def test_a_slow_prompt_is_not_a_stall(tmp_path: Path) -> None:
+    # The first token comes after 0.5 s, past the 0.2 s timeout: the prompt's allowance covers it.
+    server = FakeServer([token("{}"), *FINAL], [0.5, 0.0, 0.0])
+    with fake_runtime(tmp_path, server) as runtime:
+        runtime._prompt_rate = 1000.0  # 1,000 tokens/s: 600 characters take 0.2 s
+        messages = [{"role": "user", "content": "x" * 3000}]  # ~1,000 tokens: 1 s
+        assert runtime.chat("x", {"messages": messages}, timeout_s=0.2).text == "{}"
+        reply = asyncio.run(runtime.achat("x", {"messages": messages}, timeout_s=0.2))
+        assert reply.text == "{}"
+        with pytest.raises(LocalTimeoutError):  # a short prompt has no such allowance
+            runtime.chat("x", {"messages": [{"role": "user", "content": "hi"}]}, timeout_s=0.2)
+
+
 def test_litellm_usage_carries_cached_prompt_tokens_to_the_backend(tmp_path: Path) -> None:
     from agents.llm.backend import CompletionRequest
     from agents.llm.litellm_backend import LiteLLMBackend
