@@ -12,6 +12,13 @@ is a stall timeout: the deadline moves forward with every token that arrives, so
 that is still being written never times out, and a runtime that stops producing does.
 The runtime's ``timings`` (prompt tokens served from its prompt cache, generation speed) come
 back with each reply.
+
+Requests are not pinned to slots (llama.cpp's ``id_slot``): with ``cache_prompt`` on, llama.cpp
+gives a request the idle slot whose cached prompt shares the most with it, and keeps other
+slots' prompts in host memory, so each person's stable prefix stays warm by itself. Measured on
+SmolLM2 (4 slots, a 600-token persona prefix, 5 rounds of concurrent calls): 74% of prompt
+tokens from the cache for 4 and for 5 people unpinned; pinned by person, 74% for 4 and 63% for
+5.
 """
 
 from __future__ import annotations
