@@ -40,6 +40,22 @@ class DoActivity(_Action):
     duration_min: int = Field(30, ge=1, le=24 * 60)
 
 
+class Line(BaseModel):
+    """One planned line of a conversation: who says it, to whom, and what.
+
+    Attributes:
+        speaker: The participant who says it.
+        to: The participants it is said to.
+        text: The words.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    speaker: str
+    to: tuple[str, ...] = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=400)
+
+
 class Say(_Action):
     """Say something to one or more agents nearby (opening or continuing a conversation).
 
@@ -47,12 +63,15 @@ class Say(_Action):
         to: The addressees.
         text: The utterance.
         end_conversation: Whether the speaker closes the conversation with this line.
+        script: The rest of a scene written in one go (scene mode): the narrator plays these
+            lines out over the following turns and ends the conversation after the last one.
     """
 
     type: Literal["say"] = "say"
     to: tuple[str, ...] = Field(min_length=1)
     text: str = Field(min_length=1, max_length=400)
     end_conversation: bool = False
+    script: tuple[Line, ...] = ()
 
 
 class Sleep(_Action):

@@ -44,6 +44,7 @@ class BodyState:
     sleep_until: str | None = None  # ISO date-time
     utterance: str | None = None
     outcome: str | None = None
+    refused_object: str | None = None
 
 
 class Body(CellAgent):
@@ -95,6 +96,7 @@ class Body(CellAgent):
             "sleep_until": s.sleep_until,
             "utterance": s.utterance,
             "outcome": s.outcome,
+            "refused_object": s.refused_object,
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -107,4 +109,5 @@ class Body(CellAgent):
             sleep_until=state["sleep_until"],
             utterance=state["utterance"],
             outcome=state["outcome"],
+            refused_object=state.get("refused_object"),
         )

@@ -164,10 +164,13 @@ class TownModel(mesa.Model):
         }
         for body in self.bodies.values():
             body.state.outcome = None  # a refusal is told once
+            body.state.refused_object = None
         decided_from = len(self._tick_events)
         try:
             intentions = self._runner.run(self._decide_all(perceptions))
         except StopRun as stop:
+            for name, perception in perceptions.items():  # told again in the tick redone
+                self.conversations.give_back(name, perception.finished)
             self.clock.tick -= 1
             self.steps -= 1
             self._tick_events = []
@@ -236,7 +239,7 @@ class TownModel(mesa.Model):
     def _sleeping_through(self, perception: Perception) -> bool:
         """A sleeper with nothing addressed to it is not woken: nights cost no LLM call."""
         body = self.bodies[perception.agent]
-        return body.state.asleep and not perception.observations
+        return body.state.asleep and not perception.observations and not perception.finished
 
     def _walk(self, tick: int, now: datetime) -> None:
         speed = max(1, self.clock.minutes_per_tick)
@@ -299,6 +302,7 @@ class TownModel(mesa.Model):
             "random": [version, list(internal), gauss],
             "rng": self.rng.bit_generator.state,
             "frame": self.frame.model_dump(mode="json"),
+            "pending_events": [e.model_dump(mode="json") for e in self._tick_events],
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -319,3 +323,5 @@ class TownModel(mesa.Model):
         self.random.setstate((version, tuple(internal), gauss))
         self.rng.bit_generator.state = state["rng"]
         self.frame = Frame.model_validate(state["frame"])
+        # Events recorded between ticks (a whisper given to a stopped run) go to the next frame.
+        self._tick_events = [Event.model_validate(e) for e in state.get("pending_events", ())]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from simulation.actions import Action, Continue, DoActivity, Say, Sleep
+from simulation.actions import Action, Continue, DoActivity, Line, Say, Sleep
 from simulation.body import Activity, Body
-from simulation.conversations import ConversationBook
+from simulation.conversations import Conversation, ConversationBook
 from simulation.events import Event, EventKind
 from simulation.pathfinding import find_path
 from worlds.places import Arena
@@ -20,6 +20,8 @@ from worlds.world import World
 
 EARSHOT_TILES = 6
 SILENT_TICKS_TO_END = 2
+SCRIPT_LINES_PER_TICK = 2
+"""Lines of a written scene played per tick: one exchange, as two people talk in ten minutes."""
 
 
 class Narrator:
@@ -64,9 +66,14 @@ class Narrator:
         events: list[Event] = []
         spoken: set[str] = set()
         self._ended_now: set[str] = set()
+        for body in self.bodies.values():
+            body.state.utterance = None
+        for conversation in list(self.conversations.open.values()):
+            if conversation.script:
+                spoken.add(conversation.id)
+                events += self._play_script(conversation, SCRIPT_LINES_PER_TICK, tick, now)
         for name in order:
             body = self.bodies[name]
-            body.state.utterance = None
             action = intentions.get(name, Continue())
             if isinstance(action, DoActivity | Sleep):
                 events += self._take_up(body, action, tick, now)
@@ -98,16 +105,9 @@ class Narrator:
         obj = action.object if action.object and self.world.find(action.object) else None
         if obj is not None and not self._claim(body.name, obj):
             holders = ", ".join(sorted(self.users.get(obj, set()))) or "someone"
-            events.append(
-                self._event(
-                    EventKind.ACTION_REFUSED,
-                    tick,
-                    now,
-                    agents=(body.name,),
-                    place=obj,
-                    text=f"{body.name} found the {obj.rsplit(':', 1)[-1]} in use by {holders}",
-                )
-            )
+            why = f"{body.name} found the {obj.rsplit(':', 1)[-1]} in use by {holders}"
+            events.append(self._refuse(body, why, tick, now, obj))
+            body.state.refused_object = obj
             obj = None
         goals = self.world.tiles_of(obj) if obj else self.world.tiles_of(arena.address)
         path = find_path(body.tile, goals, self._is_walkable, self.world.width, self.world.height)
@@ -273,27 +273,13 @@ class Narrator:
         ):
             return [*events, self._end(conversation.id, tick, now, "apart")]
         spoken.add(conversation.id)
-        conversation.turns.append((body.name, action.text))
-        self._last_utterance[conversation.id] = tick
-        body.state.utterance = action.text
-        for name in conversation.participants:
-            other = self.bodies[name]
-            other.state.path = []  # people stop to talk
-            other.state.activity.description = "chatting with " + _others(
-                conversation.participants, name
-            )
-            other.state.activity.emoji = "💬"
-        events.append(
-            self._event(
-                EventKind.UTTERANCE,
-                tick,
-                now,
-                agents=(body.name, *[p for p in conversation.participants if p != body.name]),
-                place=place,
-                text=action.text,
-                data={"conversation": conversation.id},
-            )
+        line = Line(
+            speaker=body.name, to=_addressees(action.to, body.name, conversation), text=action.text
         )
+        events.append(self._speak(conversation, line, place, tick, now))
+        if action.script and not action.end_conversation:
+            conversation.script = list(action.script)
+            return events + self._play_script(conversation, SCRIPT_LINES_PER_TICK - 1, tick, now)
         too_long = len(conversation.turns) >= self.conversations.max_turns
         if action.end_conversation or too_long:
             events.append(
@@ -301,6 +287,63 @@ class Narrator:
                     conversation.id, tick, now, "ended" if action.end_conversation else "ran long"
                 )
             )
+        return events
+
+    def _speak(
+        self, conversation: Conversation, line: Line, place: str | None, tick: int, now: datetime
+    ) -> Event:
+        """Adds a line to a conversation: the participants stop to talk, and it is heard."""
+        body = self.bodies[line.speaker]
+        conversation.turns.append((line.speaker, line.text))
+        self._last_utterance[conversation.id] = tick
+        body.state.utterance = line.text
+        for name in conversation.participants:
+            other = self.bodies[name]
+            other.state.path = []  # people stop to talk
+            other.state.activity.description = "chatting with " + _others(
+                conversation.participants, name
+            )
+            other.state.activity.emoji = "💬"
+        return self._event(
+            EventKind.UTTERANCE,
+            tick,
+            now,
+            agents=(line.speaker, *[p for p in conversation.participants if p != line.speaker]),
+            place=place,
+            text=line.text,
+            data={"conversation": conversation.id, "to": list(line.to)},
+        )
+
+    def _play_script(
+        self, conversation: Conversation, lines: int, tick: int, now: datetime
+    ) -> list[Event]:
+        """Plays up to ``lines`` lines of a written scene; ends the talk after its last line.
+
+        A line whose speaker has left earshot (or fallen asleep) ends the conversation instead.
+        """
+        events: list[Event] = []
+        for _ in range(lines):
+            if not conversation.script:
+                break
+            line = conversation.script.pop(0)
+            speaker = self.bodies.get(line.speaker)
+            listeners = [self.bodies[n] for n in conversation.participants if n != line.speaker]
+            if (
+                speaker is None
+                or line.speaker not in conversation.participants
+                or not all(self.within_earshot(speaker, other) for other in listeners)
+            ):
+                conversation.script = []
+                return [*events, self._end(conversation.id, tick, now, "apart")]
+            place = self.world.address(*speaker.tile)
+            line = Line(
+                speaker=line.speaker,
+                to=_addressees(line.to, line.speaker, conversation),
+                text=line.text,
+            )
+            events.append(self._speak(conversation, line, place, tick, now))
+        if not conversation.script:
+            events.append(self._end(conversation.id, tick, now, "ended"))
         return events
 
     def _end_quiet_conversations(self, tick: int, now: datetime) -> list[Event]:
@@ -360,3 +403,9 @@ def _next_occurrence(clock: str, now: datetime) -> str:
 
 def _others(participants: list[str], name: str) -> str:
     return ", ".join(p for p in participants if p != name)
+
+
+def _addressees(to: tuple[str, ...], speaker: str, conversation: Conversation) -> tuple[str, ...]:
+    """The participants a line is said to (everyone else when it names none of them)."""
+    others = tuple(n for n in conversation.participants if n != speaker)
+    return tuple(n for n in to if n in others) or others

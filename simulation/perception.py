@@ -56,4 +56,10 @@ class Perception(BaseModel):
     observations: tuple[Observation, ...] = ()
     nearby: tuple[str, ...] = Field((), description="Awake agents within reach in the same arena.")
     conversation: ConversationView | None = None
+    finished: tuple[ConversationView, ...] = Field(
+        (), description="Conversations that ended since the last tick, with all their turns."
+    )
     outcome: str | None = Field(None, description="Why the last intended action was refused.")
+    refused_object: str | None = Field(
+        None, description="The object the last action could not use because it was in use."
+    )

@@ -113,7 +113,9 @@ class Senses:
             observations=(*events.get(body.name, ()), *seen),
             nearby=tuple(nearby),
             conversation=conversation.view_for(body.name) if conversation else None,
+            finished=self.conversations.take_finished(body.name),
             outcome=body.state.outcome,
+            refused_object=body.state.refused_object,
         )
 
     def _neighbours(self, body: Body) -> list[tuple[Body, int]]:
