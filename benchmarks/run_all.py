@@ -4,6 +4,8 @@ Each benchmark prints its own detailed table as it goes; at the end the headline
 of them (recorded through ``report.py``) are printed side by side with their goals. The real
 model runs, all without the response cache on the bundled 1.5B model, come last:
 
+- generated tokens of the same requests under llama.cpp's JSON grammar and the compact one
+  (``bench_grammar.py``);
 - the README's main job (``python run_town.py``: 3 agents, 4 simulated hours), which also
   gives the tokens-per-agent-day estimate;
 - a full simulated day of 5 people, 06:00–24:00 (``bench_day.py``);
@@ -126,6 +128,9 @@ def main() -> int:
         unit_s = calibration(report_file, "before the real runs") if real else None
         if unit_s is not None:
             env[CALIBRATION_ENV] = str(unit_s)
+        grammar = ("compact grammar vs llama.cpp's", "bench_grammar.py", [], env)
+        if real and not run_benchmark(*grammar):
+            failed.append("bench_grammar.py")
         if not args.without_main_job:
             run_dir = Path(tmp) / "main-job"
             if main_job(run_dir, report_file, unit_s):
