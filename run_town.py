@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the memory index on this Chroma server (`chroma run`) instead of embedded",
     )
     run.add_argument("--seed", type=int, default=0)
+    run.add_argument(
+        "--conversation-mode",
+        choices=("line", "scene"),
+        default=None,
+        help="line: one LLM call per spoken line; scene: the opener writes the whole exchange "
+        "in one call",
+    )
     run.add_argument("--out", type=Path, default=None, help="run folder (default runs/<id>)")
     run.add_argument(
         "--event",

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from agents.cognition.step_library import StepLibrary
 from agents.llm.accounting import Ledger
 from agents.llm.backend import CompletionBackend
 from agents.llm.cache import ResponseCache
@@ -86,10 +87,10 @@ def build_town(
     sinks: list[Callable[[Frame], None]] | None = None,
 ) -> Town:
     """Builds a town (not yet started) with its memory in ``run_dir``."""
-    memory = open_memory(
-        run_dir, embedder or SentenceTransformerEmbedder(config.embedder), config.chroma
-    )
-    return Town(config, world, personas, llm.gateway, memory, run_dir, sinks=sinks)
+    embedder = embedder or SentenceTransformerEmbedder(config.embedder)
+    memory = open_memory(run_dir, embedder, config.chroma)
+    steps = StepLibrary(embedder)
+    return Town(config, world, personas, llm.gateway, memory, run_dir, sinks=sinks, steps=steps)
 
 
 class CastError(ValueError):

@@ -58,6 +58,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
             minutes_per_tick=args.minutes_per_tick,
             seed=args.seed,
             llm=llm,
+            **({"conversation_mode": args.conversation_mode} if args.conversation_mode else {}),
             events=events,
             whispers=whispers,
             chroma=chroma,

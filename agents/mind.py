@@ -12,14 +12,16 @@ import asyncio
 from datetime import datetime, time
 from typing import Any
 
-from agents.cognition.conversing import Conversationalist
+from agents.cognition.conversing import Conversationalist, ConversationMode, Scene
+from agents.cognition.grounding import recent_intentions
 from agents.cognition.interviewing import interview
 from agents.cognition.observing import Observer
-from agents.cognition.places import ScheduledBlock
-from agents.cognition.planning import Planner
+from agents.cognition.planning import PlanCheck, Planner
 from agents.cognition.reacting import Reactor
 from agents.cognition.reflecting import DEFAULT_THRESHOLD, Reflector
+from agents.cognition.routine import DayTemplate
 from agents.cognition.services import AgentServices
+from agents.cognition.step_library import StepLibrary
 from agents.cognition.views import PersonViews
 from agents.memory.records import MemoryKind
 from simulation.actions import Action, Continue, Say, Sleep
@@ -29,6 +31,8 @@ from simulation.perception import ConversationView, Observation, Perception
 
 WHISPER_IMPORTANCE = 8
 REPLAN_IMPORTANCE = 7
+RECENT_FOR_INTENTIONS = 40
+KEPT_WHISPERS = 2
 
 
 class GenerativeMind:
@@ -36,27 +40,37 @@ class GenerativeMind:
 
     Args:
         services: Persona, places, LLM, memory and recorder of this agent.
-        fallback_blocks: Schedule used when the model cannot write one.
-        reflection_threshold: Summed importance that triggers a reflection.
+        template: The agent's usual day, from its routine, workplace and the town's hours.
+        reflection_threshold: Summed importance of new memories that triggers a reflection.
         retention_ticks: How long an observation counts as already seen.
+        conversation_mode: ``"line"`` (a call per line) or ``"scene"`` (a call per exchange).
+        plan_check: Checks the model's additions to a day plan.
+        steps: The run's shared library of block decompositions.
     """
 
     def __init__(
         self,
         services: AgentServices,
-        fallback_blocks: list[ScheduledBlock],
+        template: DayTemplate,
         reflection_threshold: int = DEFAULT_THRESHOLD,
         retention_ticks: int = 6,
+        conversation_mode: ConversationMode = "line",
+        plan_check: PlanCheck | None = None,
+        steps: StepLibrary | None = None,
     ) -> None:
         self.services = services
         self.views = PersonViews(dict(services.persona.relationships))
         self.observer = Observer(services, retention_ticks=retention_ticks)
-        self.planner = Planner(services, fallback_blocks)
+        self.planner = Planner(services, template, plan_check, steps)
         self.reactor = Reactor(services)
-        self.talk = Conversationalist(services, self.views)
+        self.talk = Conversationalist(services, self.views, conversation_mode)
         self.reflector = Reflector(services, reflection_threshold)
-        self._conversation: ConversationView | None = None
+        services.on_remember = self._count_importance
+        self.whispers: list[str] = []
         self._place = ""
+        self._activities: dict[str, str] = {}
+        self._opened_talk = False
+        """Whether the last action opened a talk (its refusal is no reason to change plans)."""
 
     @property
     def name(self) -> str:
@@ -67,21 +81,22 @@ class GenerativeMind:
         """Returns the intended action for this tick; see the module docstring."""
         p, now, tick = perception, perception.time, perception.tick
         self._place = self._place_label(p)
-        await self._close_finished_conversation(p, now, tick)
+        self._activities = _activities(p.observations)
+        for finished in p.finished:
+            await self._remember_conversation(finished, now, tick)
         if p.asleep and self._sleep_time(now.time()):
             return Continue()
         if self._sleep_time(now.time()) and p.conversation is None:
             return self._go_to_bed()
         fresh = self.observer.novel(p.observations, tick)
         scored = await self._observe_and_plan(fresh, now, tick)
-        for _, importance in scored:
-            self.reflector.add_importance(importance)
-            if importance >= REPLAN_IMPORTANCE:
-                self.planner.new_since_plan = True
+        if any(importance >= REPLAN_IMPORTANCE for _, importance in scored):
+            self.planner.new_since_plan = True
         if p.conversation is not None:
             return await self._converse(p.conversation, now, tick)
-        if p.outcome is not None:
-            self.planner.reroute(now, tick, p.outcome)
+        opened, self._opened_talk = self._opened_talk, False
+        if p.outcome is not None and not opened:  # a talk that could not start: carry on
+            self.planner.refused(now, tick, p.outcome, p.refused_object)
         pairs = [(o, imp) for o, (_, imp) in zip(fresh, scored, strict=True)]
         if self.reactor.worth_a_call(pairs, p.nearby, tick):
             action = await self._react(p, [o.text for o in fresh], now, tick)
@@ -95,6 +110,27 @@ class GenerativeMind:
                 return step
         return Continue()
 
+    def _count_importance(self, kind: MemoryKind, importance: int) -> None:
+        """Counts a new memory toward the next reflection (all kinds but reflections)."""
+        if kind != MemoryKind.REFLECTION:
+            self.reflector.add_importance(importance)
+
+    def on_my_mind(self, now: datetime, with_plan: bool = True) -> list[str]:
+        """What the agent has on its mind: recent intentions and news, then the rest of today.
+
+        Args:
+            now: The current simulated time.
+            with_plan: Whether to list the rest of today's plan too.
+
+        Returns:
+            Prompt lines, each dated or timed.
+        """
+        records = self.services.memory.recent(self.name, RECENT_FOR_INTENTIONS)
+        items = recent_intentions(records, now)
+        if with_plan:
+            items += [f"later today: {item}" for item in self.planner.upcoming(now)]
+        return items
+
     async def _observe_and_plan(
         self, fresh: list[Observation], now: datetime, tick: int
     ) -> list[tuple[str, int]]:
@@ -106,20 +142,27 @@ class GenerativeMind:
         deferred: list[Event] = []
         scoring = self.observer.score(fresh, tick, now, deferred)
         if self.planner.needs_day_plan(now):
-            scores, _ = await asyncio.gather(scoring, self.planner.plan_day(now, tick))
+            intentions = self.on_my_mind(now, with_plan=False)
+            planning = self.planner.plan_day(now, tick, intentions)
+            scores, _ = await asyncio.gather(scoring, planning)
+        elif self.planner.new_since_plan:
+            intentions = self.on_my_mind(now, with_plan=False)
+            scores, _ = await asyncio.gather(scoring, self.planner.revise(now, tick, intentions))
         else:
             scores = await scoring
         for event in deferred:
             self.services.record(event)
         return self.observer.remember(fresh, scores, tick, now)
 
+    def _scene(self, now: datetime) -> Scene:
+        return Scene(self._place, now, self.on_my_mind(now), self._activities)
+
     async def _converse(self, conversation: ConversationView, now: datetime, tick: int) -> Action:
-        self._conversation = conversation
         if not conversation.your_turn:
             return Continue()
         others = [n for n in conversation.participants if n != self.name]
-        line = await self.talk.utter(others, list(conversation.turns), self._place, now, tick)
-        return Say(to=tuple(others), text=line.text, end_conversation=line.end_conversation)
+        line = await self.talk.utter(others, list(conversation.turns), self._scene(now), tick)
+        return Say(to=(line.to,), text=line.text, end_conversation=line.end)
 
     async def _react(
         self, p: Perception, observed: list[str], now: datetime, tick: int
@@ -129,14 +172,19 @@ class GenerativeMind:
             return None
         partner = decision.talk_to
         self.reactor.talked(partner, tick)
-        line = await self.talk.utter([partner], [], self._place, now, tick, reason=decision.reason)
+        self._opened_talk = True
+        scene = self._scene(now)
+        if self.talk.mode == "scene":
+            lines = await self.talk.open_scene([partner], scene, tick, reason=decision.reason)
+            if lines:
+                first, *rest = lines
+                return Say(to=first.to, text=first.text, script=tuple(rest))
+        line = await self.talk.utter([partner], [], scene, tick, reason=decision.reason)
         return Say(to=(partner,), text=line.text, end_conversation=False)
 
-    async def _close_finished_conversation(self, p: Perception, now: datetime, tick: int) -> None:
-        finished = self._conversation
-        if finished is None or (p.conversation is not None and p.conversation.id == finished.id):
-            return
-        self._conversation = None
+    async def _remember_conversation(
+        self, finished: ConversationView, now: datetime, tick: int
+    ) -> None:
         for other in finished.participants:
             if other != self.name:
                 self.reactor.talked(other, tick)
@@ -164,12 +212,18 @@ class GenerativeMind:
         return p.arena or p.sector or "outdoors"
 
     def whisper(self, text: str, now: datetime, tick: int) -> str:
-        """Gives the agent an inner-voice memory (an idea, an intention) and returns its id."""
+        """Gives the agent an inner-voice intention and returns its memory id.
+
+        The intention becomes part of what the agent is currently about (every prompt shows
+        it, as the paper seeded Isabella's party in ``currently``), a memory, and a reason to
+        revisit the day's plan.
+        """
         memory_id = self.services.remember(MemoryKind.WHISPER, text, tick, now, WHISPER_IMPORTANCE)
         self.services.record(
             Event(kind=EventKind.WHISPER, tick=tick, time=now, agents=(self.name,), text=text)
         )
-        self.reflector.add_importance(WHISPER_IMPORTANCE)
+        self.whispers = [*self.whispers, text][-KEPT_WHISPERS:]
+        self.services.currently = _currently(self.services.persona.currently, self.whispers)
         self.planner.new_since_plan = True
         return memory_id
 
@@ -185,7 +239,7 @@ class GenerativeMind:
             "planner": self.planner.get_state(),
             "reactor": self.reactor.get_state(),
             "reflector": self.reflector.get_state(),
-            "conversation": self._conversation.model_dump() if self._conversation else None,
+            "whispers": list(self.whispers),
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -195,5 +249,19 @@ class GenerativeMind:
         self.planner.set_state(state["planner"])
         self.reactor.set_state(state["reactor"])
         self.reflector.set_state(state["reflector"])
-        conversation = state["conversation"]
-        self._conversation = ConversationView.model_validate(conversation) if conversation else None
+        self.whispers = list(state.get("whispers", ()))
+        self.services.currently = _currently(self.services.persona.currently, self.whispers)
+
+
+def _currently(base: str, whispers: list[str]) -> str:
+    """What the agent is currently about: its persona's ``currently`` and its intentions."""
+    return " ".join(part for part in [base, *whispers] if part)
+
+
+def _activities(observations: tuple[Observation, ...]) -> dict[str, str]:
+    """What each person in view is doing, from "X is ..." observations."""
+    return {
+        o.subject: o.text.removeprefix(f"{o.subject} is ")
+        for o in observations
+        if o.kind == "agent" and o.text.startswith(f"{o.subject} is ")
+    }

@@ -1,9 +1,13 @@
-"""Placing a persona in a world: the places it knows, where it starts, its fallback day."""
+"""Placing a persona in a world: the places it knows, where it starts, its usual day."""
 
 from __future__ import annotations
 
-from agents.cognition.places import KnownArena, KnownPlaces, ScheduledBlock
+from agents.cognition.places import KnownArena, KnownPlaces
+from agents.cognition.planning import PlanCheck
+from agents.cognition.routine import DEFAULT_WORK_HOURS, DayTemplate, parse_routine
 from agents.persona import Persona
+from simulation.analysis.believability import WORKING_KINDS, PlanItem, plan_anomalies
+from worlds.hours import parse_clock, parse_hours
 from worlds.places import Arena, PlaceKind
 from worlds.world import World
 
@@ -52,7 +56,9 @@ def known_places(world: World, persona: Persona) -> KnownPlaces:
         if arena.address not in seen:
             seen.add(arena.address)
             ordered.append(_known(world, arena))
-    bed_arena, bed = _bed(world, home_sector)
+    bed_arena, bed = _bed(world, persona.home or home_sector)
+    if bed is None:
+        bed_arena, bed = _bed(world, home_sector)
     return KnownPlaces(
         arenas=tuple(ordered),
         home_arena=bed_arena or ordered[0].address,
@@ -62,8 +68,9 @@ def known_places(world: World, persona: Persona) -> KnownPlaces:
     )
 
 
-def _bed(world: World, home_sector: str) -> tuple[str | None, str | None]:
-    for obj in world.objects_in(home_sector):
+def _bed(world: World, home: str) -> tuple[str | None, str | None]:
+    """A bed in the home (an arena address picks the person's own flat's bed)."""
+    for obj in world.objects_in(home):
         if "sleep" in obj.affordances or "bed" in obj.name.lower():
             return obj.arena, obj.address
     return None, None
@@ -79,28 +86,61 @@ def start_tile(world: World, persona: Persona) -> tuple[int, int]:
     return walkable[0]
 
 
-def fallback_schedule(world: World, persona: Persona, places: KnownPlaces) -> list[ScheduledBlock]:
-    """A plain day used when the model cannot write a schedule: home, work, lunch, home."""
+def day_template(world: World, persona: Persona, places: KnownPlaces) -> DayTemplate:
+    """A persona's usual day: its routine, its workplace's hours, meals at home or at work."""
     home = places.home_arena
-    work = _arenas_of(world, persona.workplace)[0].address if persona.workplace else home
-    lunch = next(
+    mine = {a.address for a in _arenas_of(world, persona.home)}
+    own = [a for a in places.arenas if a.address in mine]
+    kitchen = next(
         (
             a.address
-            for a in places.arenas
-            if world.get_sector(world.sector_of(a.address).name).kind
-            in (PlaceKind.CAFE, PlaceKind.PARK)
+            for a in own
+            if world.get_arena(a.address).kind
+            in (PlaceKind.KITCHEN, PlaceKind.DINING, PlaceKind.LIVING)
         ),
-        home,
+        next((a.address for a in own if a.address != home), home),
     )
-    blocks = [
-        ScheduledBlock(start=persona.wake_time, activity="getting ready for the day", arena=home),
-        ScheduledBlock(
-            start="09:00", activity="working" if persona.workplace else "doing chores", arena=work
-        ),
-        ScheduledBlock(start="12:00", activity="having lunch", arena=lunch),
-        ScheduledBlock(
-            start="13:00", activity="working" if persona.workplace else "reading", arena=work
-        ),
-        ScheduledBlock(start="18:00", activity="relaxing at home", arena=home),
-    ]
-    return sorted(blocks, key=lambda b: b.start)
+    work = _arenas_of(world, persona.workplace)[0].address if persona.workplace else None
+    hours = DEFAULT_WORK_HOURS
+    if persona.workplace:
+        opening = world.sector_of(persona.workplace).opening_hours
+        if opening:
+            hours = parse_hours(opening)[0]
+    kinds = {a.address: world.sector_of(a.address).kind.value for a in places.arenas}
+    routine, workdays = parse_routine(persona.routines, places, work, hours, kinds)
+    return DayTemplate(
+        wake=parse_clock(persona.wake_time),
+        sleep=parse_clock(persona.sleep_time),
+        home=home,
+        kitchen=kitchen,
+        work=work,
+        work_hours=hours,
+        routine=routine,
+        workdays=workdays,
+    )
+
+
+def plan_check(world: World, persona: Persona) -> PlanCheck:
+    """Checks a person's additions to their day: waking hours, meal times, their own job.
+
+    Returns:
+        A check that takes (start, activity, place label) items and returns what is wrong
+        with them, or None.
+    """
+    workplace = world.sector_of(persona.workplace).name if persona.workplace else None
+    workplaces = {s.name: s.kind.value for s in world.sectors if s.kind in WORKING_KINDS}
+
+    def check(additions: list[tuple[str, str, str]]) -> str | None:
+        items = [PlanItem(at, do, place.split(",")[0]) for at, do, place in additions]
+        found = [
+            a
+            for a in plan_anomalies(
+                items, persona.wake_time, persona.sleep_time, workplace, workplaces
+            )
+            if a.kind != "time_back"
+        ]
+        if not found:
+            return None
+        return "; ".join(a.detail for a in found) + ". Change these items or leave them out."
+
+    return check

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -70,6 +71,9 @@ class RunConfig(BaseModel):
     attention_bandwidth: int = Field(3, ge=1, le=50)
     retention_ticks: int = Field(6, ge=1)
     reflection_threshold: int = Field(150, ge=1)
+    conversation_mode: Literal["line", "scene"] = Field(
+        "line", description="'line': a call per line; 'scene': the opener writes the exchange."
+    )
     ambient_per_hour: float = Field(0.1, ge=0, le=10)
     embedder: str | None = None
     chroma: ChromaSettings | None = None

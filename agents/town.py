@@ -20,13 +20,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from agents.cognition.grounding import persona_prompt_identity, public_description
 from agents.cognition.services import AgentServices
+from agents.cognition.step_library import StepLibrary
 from agents.llm.gateway import LLMGateway
 from agents.memory.stream import MemoryStream
 from agents.mind import GenerativeMind
 from agents.narration import LLMEventJudge
 from agents.persona import Persona
-from agents.placement import fallback_schedule, known_places, start_tile
+from agents.placement import day_template, known_places, plan_check, start_tile
 from agents.run_config import RunConfig
 from agents.stats import RunStats
 from simulation.checkpoint import read_checkpoint, write_atomic, write_checkpoint
@@ -44,24 +46,6 @@ SUMMARY_FILE = "summary.json"
 TRAJECTORY_FILE = "trajectory.jsonl"
 
 
-def persona_prompt_identity(persona: Persona) -> dict[str, Any]:
-    """The stable prompt prefix describing a persona (short: it is sent with every call)."""
-    details = []
-    if persona.traits:
-        details.append("Traits: " + ", ".join(persona.traits[:4]) + ".")
-    if persona.speaking_style:
-        details.append(f"Speaking style: {persona.speaking_style}")
-    if persona.backstory:
-        details.append(persona.backstory.split(". ")[0].rstrip(".") + ".")
-    if persona.currently:
-        details.append(f"Currently: {persona.currently}")
-    return {
-        "persona": {"name": persona.name, "age": persona.age},
-        "persona_line": f"{persona.occupation or 'a resident of the town'}.",
-        "persona_details": "\n".join(details),
-    }
-
-
 class Town:
     """A town run: model, minds, memory, LLM, trajectory and checkpoints.
 
@@ -73,6 +57,8 @@ class Town:
         memory: The run's memory stream.
         run_dir: Where the trajectory, summary, checkpoints and memory live.
         sinks: Extra frame sinks (e.g. a live viewer's queue).
+        steps: The run's shared library of block decompositions (none: every block is
+            decomposed by the model).
     """
 
     def __init__(
@@ -84,8 +70,10 @@ class Town:
         memory: MemoryStream,
         run_dir: Path,
         sinks: list[Callable[[Frame], None]] | None = None,
+        steps: StepLibrary | None = None,
     ) -> None:
         self.config = config
+        self.steps = steps
         self.world = world
         self.personas = {p.name: p for p in personas}
         self.llm = llm
@@ -108,12 +96,17 @@ class Town:
                 memory=memory,
                 record=self._record,
                 seed=config.seed,
+                currently=persona.currently,
+                cast={p.name: public_description(p) for p in personas},
             )
             minds[persona.name] = GenerativeMind(
                 services,
-                fallback_schedule(world, persona, places),
+                day_template(world, persona, places),
                 reflection_threshold=config.reflection_threshold,
                 retention_ticks=config.retention_ticks,
+                conversation_mode=config.conversation_mode,
+                plan_check=plan_check(world, persona),
+                steps=steps,
             )
             residents.append(Resident(persona.name, start_tile(world, persona), persona.workplace))
         self.minds = minds
@@ -146,6 +139,8 @@ class Town:
 
     def _flush_memory(self, tick: int, now: datetime) -> None:
         self.memory.flush()
+        if self.steps is not None:
+            self.steps.publish()
 
     def _write_frame(self, frame: Frame) -> None:
         if self.writer is not None:
@@ -318,6 +313,7 @@ class Town:
             "memory_position": self.memory.position(),
             "ledger": self.llm.ledger.get_state(),
             "stats": self.stats.get_state(),
+            "steps": self.steps.get_state() if self.steps is not None else None,
             "wall_s": self._wall_before + time.perf_counter() - self._wall_started,
         }
         return write_checkpoint(self.run_dir, self.model.clock.tick, state)
@@ -342,6 +338,8 @@ class Town:
         self.memory.truncate_after(int(state["memory_position"]))
         self.llm.ledger.set_state(state["ledger"])
         self.stats.set_state(state["stats"])
+        if self.steps is not None and state.get("steps") is not None:
+            self.steps.set_state(state["steps"])
         self._wall_before = float(state["wall_s"])
         self._wall_started = time.perf_counter()
         trajectory = self.run_dir / TRAJECTORY_FILE

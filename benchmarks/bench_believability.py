@@ -242,6 +242,9 @@ def main() -> int:
     parser.add_argument("--wall-s", type=float, default=None, help="its wall time (--from-run)")
     parser.add_argument("--calibration-s", type=float, default=None, help="skip measuring it")
     parser.add_argument("--label", default="", help="a label for the figures, e.g. 'baseline'")
+    parser.add_argument(
+        "--conversation-mode", choices=("line", "scene"), default=None, help="default: the run's"
+    )
     args = parser.parse_args()
 
     if args.from_run is not None:
@@ -261,6 +264,8 @@ def main() -> int:
         run_args = ["--personas", ",".join(CAST), "--start", START, "--hours", str(args.hours)]
         run_args += ["--model", args.model, "--seed", str(args.seed)]
         run_args += ["--whisper", f"{HOST}: {WHISPER}", "--event", f"{PARTY_AT} {EVENT}"]
+        if args.conversation_mode:
+            run_args += ["--conversation-mode", args.conversation_mode]
         print(f"running {args.repo}: run_town.py run {' '.join(run_args)} --no-cache", flush=True)
         result = run_town(args.repo, run_dir, run_args)
         if result.returncode != 0:

@@ -1,21 +1,69 @@
-"""Converse: one utterance per turn, and what each participant takes away afterwards.
+"""Converse: what a person says, to whom, and what they take away afterwards.
 
-Each turn is grounded in memories of the partner and the agent's view of them.
+Each line is grounded as in Generative Agents: before speaking, the person retrieves memories
+for several focal points (the partner, what the partner is doing, the last lines) and sees what
+is on their mind (intentions, promises, the rest of today's plan), each with a relative date.
+Lines name their addressee and are checked (see :class:`~agents.cognition.schemas.Utterance`):
+small models otherwise speak as, or to, the wrong person.
+
+Two modes:
+- ``line``: one call per line; each participant writes their own lines from their own mind.
+- ``scene``: the opener writes a short exchange in one call (speakers and addressees limited to
+  the participants), and the narrator plays it out over the following turns (GenSim's script
+  mode); the partner still remembers the whole conversation afterwards.
+
+Afterwards each participant remembers the whole transcript (first and last lines kept), with a
+summary that names what was learned, and an agreed time and place becomes a plan block.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
+from agents.cognition.grounding import dated_lines
 from agents.cognition.places import ScheduledBlock
-from agents.cognition.schemas import ConversationOutcome, Utterance
+from agents.cognition.schemas import (
+    CONVERSATION_DEFAULT_IMPORTANCE,
+    Utterance,
+    line_context,
+    outcome_model,
+    scene_model,
+    utterance_model,
+)
 from agents.cognition.services import AgentServices
 from agents.cognition.views import PersonViews
 from agents.memory.records import MemoryKind
+from simulation.actions import Line
 from simulation.perception import ConversationView
 
-CONVERSATION_IMPORTANCE = 5
+ConversationMode = Literal["line", "scene"]
 FALLBACK_LINE = "Sorry, I have to get going. Talk later!"
+MEMORIES_PER_FOCUS = 3
+MAX_MEMORIES = 8
+UTTERANCE_MAX_TOKENS = 90
+SCENE_MAX_TOKENS = 420
+OUTCOME_MAX_TOKENS = 200
+MEMORY_CHARS = 900
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a speaker knows about the moment: where, when, and what is on their mind.
+
+    Attributes:
+        place: Where the conversation happens, as prompts name it.
+        now: The simulated time.
+        on_mind: The speaker's intentions, promises and the rest of today's plan.
+        partner_activity: What each listener is doing, by name (from what the speaker sees).
+    """
+
+    place: str
+    now: datetime
+    on_mind: Sequence[str] = ()
+    partner_activity: dict[str, str] | None = None
 
 
 class Conversationalist:
@@ -24,76 +72,165 @@ class Conversationalist:
     Args:
         services: The agent's services.
         views: The agent's views of others (read for each turn, updated after).
+        mode: ``"line"`` (one call per line) or ``"scene"`` (the opener writes the exchange).
     """
 
-    def __init__(self, services: AgentServices, views: PersonViews) -> None:
+    def __init__(
+        self, services: AgentServices, views: PersonViews, mode: ConversationMode = "line"
+    ) -> None:
         self.services = services
         self.views = views
+        self.mode = mode
 
     async def utter(
         self,
-        others: list[str],
-        turns: list[tuple[str, str]],
-        place: str,
-        now: datetime,
+        listeners: Sequence[str],
+        turns: Sequence[tuple[str, str]],
+        scene: Scene,
         tick: int,
         reason: str = "",
     ) -> Utterance:
         """Returns the agent's next line (a polite closing line if the model fails)."""
         services = self.services
-        last = turns[-1][1] if turns else reason
-        query = [*others, *([last] if last else [])]
-        memories = services.memory.retrieve(services.name, query, now, k=5)
+        said = [text for _, text in turns]
         reply = await services.ask(
             "converse",
             "converse",
-            Utterance,
+            utterance_model(tuple(listeners)),
             tick,
-            now,
-            time=now.strftime("%H:%M"),
-            place=place,
-            others=others,
-            views=[self.views.describe(o) for o in others],
-            memories=[m.record.text for m in memories],
-            turns=turns,
-            reason=reason,
-            context={"said": [text for _, text in turns]},
+            scene.now,
+            max_tokens=UTTERANCE_MAX_TOKENS,
+            context=line_context(services.name, listeners, list(services.cast), said),
+            **self._grounding(listeners, turns, scene, reason),
         )
-        return reply or Utterance(text=FALLBACK_LINE, end_conversation=True)
+        return reply or Utterance(to=listeners[0], text=FALLBACK_LINE, end=True)
+
+    async def open_scene(
+        self, listeners: Sequence[str], scene: Scene, tick: int, reason: str = ""
+    ) -> list[Line] | None:
+        """Writes a short exchange opened by this agent (scene mode); None if the model fails."""
+        services = self.services
+        participants = (services.name, *listeners)
+        reply = await services.ask(
+            "converse",
+            "converse_scene",
+            scene_model(participants),
+            tick,
+            scene.now,
+            max_tokens=SCENE_MAX_TOKENS,
+            context=line_context(services.name, listeners, list(services.cast), []),
+            partners=[f"{n} ({services.cast.get(n, 'a resident')})" for n in listeners],
+            **self._grounding(listeners, (), scene, reason),
+        )
+        if reply is None:
+            return None
+        return [Line(speaker=line.by, to=(line.to,), text=line.text) for line in reply.lines]
+
+    def _grounding(
+        self,
+        listeners: Sequence[str],
+        turns: Sequence[tuple[str, str]],
+        scene: Scene,
+        reason: str,
+    ) -> dict[str, object]:
+        """The prompt inputs a line rests on: focal-point memories, views, what is on mind."""
+        services = self.services
+        focal = [*listeners]
+        for name in listeners:
+            activity = (scene.partner_activity or {}).get(name)
+            focal.append(f"{name} is {activity}" if activity else f"my relationship with {name}")
+        if turns:
+            focal.append(" ".join(text for _, text in turns[-2:]))
+        elif reason:
+            focal.append(reason)
+        rankings = services.memory.retrieve_each(
+            services.name, focal, scene.now, k=MEMORIES_PER_FOCUS
+        )
+        seen: set[str] = set()
+        records = []
+        for ranking in rankings:
+            for scored in ranking:
+                if scored.record.id not in seen and len(records) < MAX_MEMORIES:
+                    seen.add(scored.record.id)
+                    records.append(scored.record)
+        records.sort(key=lambda r: r.created)
+        on_mind = list(scene.on_mind)
+        memories = [m for m in dated_lines(records, scene.now) if m not in on_mind]
+        about = []
+        for name in listeners:
+            about.append(f"About {self.views.describe(name).rstrip('.')}.")
+            if activity := (scene.partner_activity or {}).get(name):
+                about.append(f"{name} is {activity}.")
+        return {
+            "moment": scene.now.strftime("%A %H:%M"),
+            "place": scene.place,
+            "listeners": list(listeners),
+            "about": about,
+            "on_mind": on_mind,
+            "memories": memories,
+            "turns": list(turns),
+            "reason": reason,
+        }
 
     async def conclude(
         self, conversation: ConversationView, place: str, now: datetime, tick: int
     ) -> ScheduledBlock | None:
-        """Stores a memory of a finished conversation, updates views; returns any commitment."""
+        """Remembers a finished conversation (all of it), updates views; returns a commitment."""
         services = self.services
         others = [p for p in conversation.participants if p != services.name]
         if not others or not conversation.turns:
             return None
+        places = tuple(services.places.labels())
         reply = await services.ask(
             "conversation_outcome",
             "conversation_outcome",
-            ConversationOutcome,
+            outcome_model(places),
             tick,
             now,
-            time=now.strftime("%H:%M"),
+            max_tokens=OUTCOME_MAX_TOKENS,
+            moment=now.strftime("%A %H:%M"),
             place=place,
             others=others,
             turns=list(conversation.turns),
+            places=list(places),
         )
-        transcript = " / ".join(f"{s}: {t}" for s, t in conversation.turns)
         summary = reply.summary if reply else f"Talked with {', '.join(others)}"
-        text = f"{summary} (conversation with {', '.join(others)}: {transcript})"[:900]
-        services.remember(MemoryKind.CONVERSATION, text, tick, now, CONVERSATION_IMPORTANCE)
+        importance = reply.importance if reply else CONVERSATION_DEFAULT_IMPORTANCE
+        text = conversation_memory(summary, others, place, conversation.turns)
+        services.remember(MemoryKind.CONVERSATION, text, tick, now, importance)
         if reply is None:
             return None
         self.views.apply(others[0], reply.view_updates)
         if reply.agreed_time and reply.agreed_activity:
+            label = reply.agreed_place
+            arena = services.places.by_label[label].address if label else None
             return ScheduledBlock(
                 start=reply.agreed_time,
                 activity=reply.agreed_activity,
-                arena=_mentioned_arena(services, f"{reply.agreed_activity} {summary}"),
+                arena=arena or _mentioned_arena(services, f"{reply.agreed_activity} {summary}"),
             )
         return None
+
+
+def conversation_memory(
+    summary: str, others: Sequence[str], place: str, turns: Sequence[tuple[str, str]]
+) -> str:
+    """The memory of a conversation: its summary, then the transcript.
+
+    The transcript keeps the first and the last lines whole (news is usually told at the
+    start, agreements are made at the end) and shortens the middle to fit.
+    """
+    head = f"{summary} (talked with {', '.join(others)} at {place}: "
+    lines = [f"{speaker}: {text}" for speaker, text in turns]
+    budget = MEMORY_CHARS - len(head) - 1
+    body = " / ".join(lines)
+    if len(body) > budget and len(lines) > 2:
+        first, last = lines[0], lines[-1]
+        room = budget - len(first) - len(last) - 12
+        middle = " / ".join(lines[1:-1])
+        shortened = (middle[: max(0, room)] + "…") if room > 0 else "…"
+        body = f"{first} / {shortened} / {last}"
+    return f"{head}{body[:budget]})"
 
 
 def _mentioned_arena(services: AgentServices, text: str) -> str:

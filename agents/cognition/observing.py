@@ -1,7 +1,9 @@
-"""Observe: new observations become memories, scored for importance in one call per tick.
+"""Observe: new observations become memories, scored for importance.
 
 Repeats are not remembered again while they stay within the retention window (an agent who
-watches a friend read for an hour remembers it once), so only what is new reaches the LLM.
+watches a friend read for an hour remembers it once). Importance comes from rules where they
+decide it (someone seen going about their day, an object's state) and from one LLM call per
+tick only for what is novel: events.
 """
 
 from __future__ import annotations
@@ -15,6 +17,24 @@ from simulation.events import Event
 from simulation.perception import Observation
 
 FALLBACK_IMPORTANCE = 3
+SEEN_ASLEEP = 1
+SEEN_PERSON = 2
+SEEN_OBJECT = 2
+
+
+def rule_importance(observation: Observation) -> int | None:
+    """The importance of an observation when a rule decides it, else None (ask the model).
+
+    Someone seen going about their day is mundane (2; asleep, 1), and so is an object's state
+    (2); events (a narrator's line, news, a user's injection) are novel and go to the model.
+    """
+    if observation.kind == "agent":
+        return SEEN_ASLEEP if observation.text.endswith(" is asleep") else SEEN_PERSON
+    if observation.kind == "object":
+        return SEEN_OBJECT
+    return None
+
+
 _KIND_OF = {
     "agent": MemoryKind.OBSERVATION,
     "object": MemoryKind.OBSERVATION,
@@ -77,10 +97,14 @@ class Observer:
         when: datetime,
         deferred: list[Event] | None = None,
     ) -> list[int]:
-        """Importance 1–10 of each observation, in one LLM call; a neutral score on failure."""
-        if not observations:
-            return []
-        texts = [o.text for o in observations]
+        """Importance 1–10 of each observation: by rule where one decides, else one LLM call.
+
+        Observations the rules leave open are scored in one call; a neutral score on failure.
+        """
+        ruled = [rule_importance(o) for o in observations]
+        texts = [o.text for o, score in zip(observations, ruled, strict=True) if score is None]
+        if not texts:
+            return [score or FALLBACK_IMPORTANCE for score in ruled]
         reply = await self.services.ask(
             "importance",
             "importance",
@@ -90,10 +114,10 @@ class Observer:
             deferred=deferred,
             memories=texts,
         )
-        if reply is None:
-            return [FALLBACK_IMPORTANCE] * len(texts)
-        scores = list(reply.scores[: len(texts)])
-        return scores + [FALLBACK_IMPORTANCE] * (len(texts) - len(scores))
+        asked = list(reply.scores[: len(texts)]) if reply is not None else []
+        asked += [FALLBACK_IMPORTANCE] * (len(texts) - len(asked))
+        answers = iter(asked)
+        return [score if score is not None else next(answers) for score in ruled]
 
     def get_state(self) -> dict[str, int]:
         """Returns what was recently seen, for a checkpoint."""

@@ -89,7 +89,7 @@ def _steps_model(choices: tuple[str, ...]) -> type[BaseModel]:
     step = create_model(
         "Step",
         __config__=ConfigDict(extra="ignore"),
-        description=(Annotated[str, Field(min_length=3, max_length=60)], ...),
+        description=(Annotated[str, Field(min_length=3, max_length=40)], ...),
         emoji=(Annotated[str, Field(max_length=4)], ...),
         thing=(Literal[choices], ...),  # type: ignore[valid-type]
         minutes=(Annotated[int, Field(ge=5, le=60)], ...),

@@ -1,28 +1,80 @@
-"""Plan: a day plan in broad strokes, a schedule bound to known places, and steps just in time.
+"""Plan: the person's usual day, today's additions, and steps just in time.
 
-On waking the agent writes its day in 5–8 strokes and turns them into a schedule whose places are
-a constrained choice of the arenas it knows. Each block is broken into 5–60 minute steps only
-when it begins. Plans are memories too. A day with nothing new reuses the previous schedule as
-it was planned, without that day's one-off changes (the "lifestyle policy" of Affordable
-Generative Agents), and commitments made in conversation are inserted at their time and place.
+On waking the agent's day starts from its usual day (:mod:`agents.cognition.routine`: routine,
+own workplace and its hours, meals at ordinary hours), built in code at no cost. Only when
+something is on its mind (a whispered intention, an important memory, a promise) does the model
+add to it, and its additions are checked: times forward and within waking hours, meals at meal
+times, no one else's job. Each block is broken into 5–60 minute steps only when it begins.
+Commitments made in conversation are inserted at their time and place. Plans are memories too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from agents.cognition.places import NO_OBJECT, KnownArena, ScheduledBlock
-from agents.cognition.schemas import DayPlan
+from agents.cognition.routine import DayTemplate
+from agents.cognition.schemas import ClockTime
 from agents.cognition.services import AgentServices
+from agents.cognition.step_library import StepLibrary, place_kind, span_minutes
 from agents.memory.records import MemoryKind
 from simulation.actions import DoActivity
 from simulation.clock import parse_clock_time
 from simulation.events import Event, EventKind
 
 PLAN_IMPORTANCE = 5
-SCHEDULE_MAX_TOKENS = 700
-DECOMPOSE_MAX_TOKENS = 450
+PLAN_MAX_TOKENS = 160
+DECOMPOSE_MAX_TOKENS = 200
+MAX_ADDITIONS = 3
+SHORT_BLOCK_MINUTES = 45
+"""A block this short is one step, as planned, without a call (breakfast, a walk home)."""
+
+PlanCheck = Callable[[list[tuple[str, str, str]]], str | None]
+"""Checks additions (start, activity, place label) against the day; returns why they are wrong."""
+
+
+class PlanAdditions(BaseModel):
+    """What the model adds to the usual day (``at``, ``do``, ``place`` per item; may be empty).
+
+    Validated with ``context={"check": PlanCheck}``, additions the check rejects are invalid
+    output, so the model is asked again with the reason.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    add: list[Any] = Field(default_factory=list, max_length=MAX_ADDITIONS)
+
+    @model_validator(mode="after")
+    def _fits_the_day(self, info: ValidationInfo) -> PlanAdditions:
+        check = (info.context or {}).get("check")
+        if check is not None and self.add:
+            problem = check([(a.at, a.do, a.place) for a in self.add])
+            if problem:
+                raise ValueError(problem)
+        return self
+
+
+@lru_cache(maxsize=1024)
+def plan_additions_model(labels: tuple[str, ...]) -> type[PlanAdditions]:
+    """The additions type of an agent whose places are ``labels``."""
+    item = create_model(
+        "PlanItem",
+        __config__=ConfigDict(extra="ignore"),
+        at=(ClockTime, ...),
+        do=(Annotated[str, Field(min_length=3, max_length=60)], ...),
+        place=(Literal[labels], ...),  # type: ignore[valid-type]
+    )
+    return create_model(
+        "PlanAdditions",
+        __base__=PlanAdditions,
+        add=(list[item], Field(default_factory=list, max_length=MAX_ADDITIONS)),  # type: ignore[valid-type]
+    )
 
 
 @dataclass
@@ -41,58 +93,56 @@ class Planner:
 
     Args:
         services: The agent's services.
-        fallback_blocks: The schedule used when the model fails to write one (from the persona's
-            home, workplace and hours).
+        template: The agent's usual day (from its routine, workplace and the town's hours).
+        check: Checks the model's additions against the day (see :data:`PlanCheck`).
+        steps: The run's shared library of decompositions: a block like one decomposed before
+            (by anyone, any day) reuses its steps without a call.
     """
 
-    def __init__(self, services: AgentServices, fallback_blocks: list[ScheduledBlock]) -> None:
+    def __init__(
+        self,
+        services: AgentServices,
+        template: DayTemplate,
+        check: PlanCheck | None = None,
+        steps: StepLibrary | None = None,
+    ) -> None:
         self.services = services
-        self.fallback_blocks = fallback_blocks
+        self.template = template
+        self.check = check
+        self.library = steps
         self.plan_date: str | None = None
-        self.strokes: list[str] = []
         self.blocks: list[ScheduledBlock] = []
-        self.planned: list[ScheduledBlock] = []
-        """The schedule as last written by the model: a reused day starts from it, without
-        the previous day's one-off changes (commitments, reroutes)."""
         self.block_index = -1
         self.steps: list[Step] = []
+        self.block_steps: list[Step] = []
+        """The current block's decomposition; its steps start over when they run out."""
         self.commitments: list[ScheduledBlock] = []
+        self.unavailable: set[str] = set()
+        """Objects found in use during the current block: steps do not ask for them again."""
         self.new_since_plan = False
 
     def needs_day_plan(self, now: datetime) -> bool:
         """Whether today has no plan yet."""
         return self.plan_date != now.date().isoformat()
 
-    async def plan_day(self, now: datetime, tick: int) -> None:
-        """Writes today's plan and schedule (or reuses yesterday's when nothing is new)."""
+    async def plan_day(self, now: datetime, tick: int, on_mind: list[str] | None = None) -> None:
+        """Lays out today: the usual day, promises, and the model's additions.
+
+        The model is asked only when something is on the agent's mind (``on_mind``).
+        """
         services, persona = self.services, self.services.persona
-        date = now.date().isoformat()
-        reused = bool(self.planned) and not self.new_since_plan and not self.commitments
-        if not reused:
-            memories = services.memory.retrieve(
-                services.name, f"{persona.name}'s plans for today", now, k=6
-            )
-            plan = await services.ask(
-                "plan_day",
-                "plan_day",
-                DayPlan,
-                tick,
-                now,
-                date=date,
-                weekday=now.strftime("%A"),
-                wake=persona.wake_time,
-                sleep=persona.sleep_time,
-                routines="; ".join(persona.routines) or "none given",
-                memories=[m.record.text for m in memories],
-            )
-            self.strokes = list(plan.strokes) if plan else []
-            self.planned = await self._schedule(now, tick) if plan else list(self.fallback_blocks)
-        self.blocks = _merge(self.planned, self.commitments)
+        usual = self.template.day(now.weekday())
+        blocks = _merge(usual, self.commitments)
+        added: list[ScheduledBlock] = []
+        if on_mind:
+            added = await self._additions(blocks, on_mind, now, tick)
+        self.blocks = _merge(blocks, added)
         self.commitments = []
         self.new_since_plan = False
-        self.plan_date = date
+        self.plan_date = now.date().isoformat()
         self.block_index = -1
         self.steps = []
+        self.unavailable = set()
         text = f"{persona.name}'s plan for {now:%A %B %d}: " + "; ".join(
             f"{b.start} {b.activity}" for b in self.blocks
         )
@@ -105,38 +155,82 @@ class Planner:
                 agents=(services.name,),
                 text=text[:600],
                 data={
-                    "reused": reused,
+                    "reused": not added,
                     "memory_id": memory_id,
                     "blocks": [b.model_dump() for b in self.blocks],
+                    "added": [b.model_dump() for b in added],
                 },
             )
         )
 
-    async def _schedule(self, now: datetime, tick: int) -> list[ScheduledBlock]:
-        services, persona, places = self.services, self.services.persona, self.services.places
+    async def revise(self, now: datetime, tick: int, on_mind: list[str]) -> None:
+        """Adds to the rest of today what has come up since the day was planned.
+
+        A whisper or an important event sets ``new_since_plan``; nothing on the agent's mind
+        means no call.
+        """
+        self.new_since_plan = False
+        if not on_mind:
+            return
+        added = await self._additions(self.blocks, on_mind, now, tick)
+        if not added:
+            return
+        self.blocks = _merge(self.blocks, added)
+        self.block_index = -1
+        self.steps = []
+        self.services.record(
+            Event(
+                kind=EventKind.REPLAN,
+                tick=tick,
+                time=now,
+                agents=(self.services.name,),
+                text=f"{self.services.name} adds to today's plan: "
+                + "; ".join(f"{b.start} {b.activity}" for b in added),
+                data={
+                    "blocks": [b.model_dump() for b in self.blocks],
+                    "added": [b.model_dump() for b in added],
+                },
+            )
+        )
+
+    async def _additions(
+        self, blocks: list[ScheduledBlock], on_mind: list[str], now: datetime, tick: int
+    ) -> list[ScheduledBlock]:
+        """Asks the model what today's plan needs beyond the usual day; [] on failure."""
+        services, places = self.services, self.services.places
+        labels = tuple(places.labels())
         reply = await services.ask(
-            "schedule",
-            "schedule",
-            places.schedule_model(),
+            "plan_day",
+            "plan_day",
+            plan_additions_model(labels),
             tick,
             now,
-            max_tokens=SCHEDULE_MAX_TOKENS,
-            strokes=self.strokes,
-            places=places.labels(),
-            home=places.home_sector,
-            work=places.work_sector,
-            wake=persona.wake_time,
-            sleep=persona.sleep_time,
+            max_tokens=PLAN_MAX_TOKENS,
+            context={"check": self.check} if self.check else None,
+            places=list(labels),
+            date=now.strftime("%B %d"),
+            weekday=now.strftime("%A"),
+            time=now.strftime("%H:%M"),
+            sleep=services.persona.sleep_time,
+            usual=[f"{b.start} {b.activity} ({_label(places, b.arena)})" for b in blocks],
+            on_mind=on_mind,
         )
         if reply is None:
-            return list(self.fallback_blocks)
-        blocks = [
-            ScheduledBlock(
-                start=b.start, activity=b.activity, arena=places.by_label[b.place].address
-            )
-            for b in reply.blocks  # type: ignore[attr-defined]
+            return []
+        return [
+            ScheduledBlock(start=a.at, activity=a.do, arena=places.by_label[a.place].address)
+            for a in reply.add
         ]
-        return sorted(blocks, key=lambda b: b.start)
+
+    def upcoming(self, now: datetime, limit: int = 4) -> list[str]:
+        """The rest of today's plan as prompt lines: "HH:MM activity (place)"."""
+        places = self.services.places
+        current = _block_at(self.blocks, now.time())
+        return [
+            f"{b.start} {b.activity} ({_label(places, b.arena)})"
+            for i, b in enumerate(self.blocks)
+            if current is not None and i > current
+        ][:limit]
 
     def commit(self, block: ScheduledBlock, now: datetime, tick: int) -> None:
         """Adds a commitment (e.g. an accepted invitation) to today's or tomorrow's schedule."""
@@ -159,8 +253,22 @@ class Planner:
             )
         )
 
-    def reroute(self, now: datetime, tick: int, why: str) -> None:
-        """The current block's place turned the agent away: spend the rest of it at home."""
+    def refused(self, now: datetime, tick: int, why: str, object_in_use: str | None) -> None:
+        """The narrator refused the last attempt: do something else instead of retrying it.
+
+        An object in use is not asked for again during this block (the person carries on
+        without it); a place that turned the person away is replaced, for the rest of the
+        block, by time at home, with the reason recorded.
+        """
+        if object_in_use is not None:
+            self.unavailable.add(object_in_use)
+            self.steps = [
+                Step(s.description, s.emoji, s.arena, None, s.minutes)
+                if s.object == object_in_use
+                else s
+                for s in self.steps
+            ]
+            return
         index = _block_at(self.blocks, now.time())
         if index is None:
             return
@@ -189,21 +297,28 @@ class Planner:
         return _block_at(self.blocks, now.time()) != self.block_index
 
     async def next_step(self, now: datetime, tick: int) -> DoActivity | None:
-        """Returns the next step of the block that covers ``now`` (decomposing it if new)."""
+        """Returns the next step of the block that covers ``now``.
+
+        A new block is decomposed (one call at most: none for a short block, or one like a
+        block decomposed before); when its steps run out before the block ends, the same steps
+        start over, without a call.
+        """
         index = _block_at(self.blocks, now.time())
         if index is None:
             return None
         if index != self.block_index:
             self.block_index = index
-            self.steps = await self._decompose(index, now, tick)
+            self.unavailable = set()
+            self.block_steps = await self._decompose(index, now, tick)
+            self.steps = list(self.block_steps)
         if not self.steps:
-            self.steps = await self._decompose(index, now, tick)
+            self.steps = list(self.block_steps)
         step = self.steps.pop(0)
         return DoActivity(
             description=step.description,
             emoji=step.emoji,
             arena=step.arena,
-            object=step.object,
+            object=None if step.object in self.unavailable else step.object,
             duration_min=step.minutes,
         )
 
@@ -214,7 +329,19 @@ class Planner:
             services.places.by_address.get(block.arena)
             or services.places.by_address[services.places.home_arena]
         )
-        end = self.blocks[index + 1].start if index + 1 < len(self.blocks) else "the evening"
+        last = index + 1 >= len(self.blocks)
+        end = services.persona.sleep_time if last else self.blocks[index + 1].start
+        ends = parse_clock_time(end)
+        span, kind = span_minutes(now.time(), ends), place_kind(arena)
+        if span <= SHORT_BLOCK_MINUTES:
+            return [Step(block.activity, "", arena.address, None, span)]
+        if self.library is not None:
+            found = self.library.lookup(block.activity, kind, span, arena.objects)
+            if found is not None:
+                return [
+                    Step(s.description, s.emoji, arena.address, _object(arena, s.thing), s.minutes)
+                    for s in found
+                ]
         reply = await services.ask(
             "decompose",
             "decompose",
@@ -231,6 +358,8 @@ class Planner:
         )
         if reply is None:
             return [Step(block.activity, "", arena.address, None, 30)]
+        if self.library is not None:
+            self.library.store(block.activity, kind, span, reply.steps)  # type: ignore[attr-defined]
         return [
             Step(s.description, s.emoji, arena.address, _object(arena, s.thing), s.minutes)
             for s in reply.steps  # type: ignore[attr-defined]
@@ -240,26 +369,30 @@ class Planner:
         """Returns the planner's state for a checkpoint."""
         return {
             "plan_date": self.plan_date,
-            "strokes": list(self.strokes),
             "blocks": [b.model_dump() for b in self.blocks],
-            "planned": [b.model_dump() for b in self.planned],
             "block_index": self.block_index,
+            "block_steps": [vars(s).copy() for s in self.block_steps],
             "steps": [vars(s).copy() for s in self.steps],
             "commitments": [b.model_dump() for b in self.commitments],
+            "unavailable": sorted(self.unavailable),
             "new_since_plan": self.new_since_plan,
         }
 
-    def set_state(self, state: dict[str, object]) -> None:
+    def set_state(self, state: dict[str, Any]) -> None:
         """Restores a state made by :meth:`get_state`."""
-        self.plan_date = state["plan_date"]  # type: ignore[assignment]
-        self.strokes = list(state["strokes"])  # type: ignore[call-overload]
-        self.blocks = [ScheduledBlock(**b) for b in state["blocks"]]  # type: ignore[attr-defined]
-        planned = state.get("planned", state["blocks"])  # checkpoints before "planned" existed
-        self.planned = [ScheduledBlock(**b) for b in planned]  # type: ignore[attr-defined]
-        self.block_index = int(state["block_index"])  # type: ignore[call-overload]
-        self.steps = [Step(**s) for s in state["steps"]]  # type: ignore[attr-defined]
-        self.commitments = [ScheduledBlock(**b) for b in state["commitments"]]  # type: ignore[attr-defined]
+        self.plan_date = state["plan_date"]
+        self.blocks = [ScheduledBlock(**b) for b in state["blocks"]]
+        self.block_index = int(state["block_index"])
+        self.steps = [Step(**s) for s in state["steps"]]
+        self.block_steps = [Step(**s) for s in state.get("block_steps", state["steps"])]
+        self.commitments = [ScheduledBlock(**b) for b in state["commitments"]]
+        self.unavailable = set(state.get("unavailable", ()))
         self.new_since_plan = bool(state["new_since_plan"])
+
+
+def _label(places: Any, arena: str) -> str:
+    known = places.by_address.get(arena)
+    return known.label if known is not None else arena
 
 
 def _object(arena: KnownArena, thing: str) -> str | None:

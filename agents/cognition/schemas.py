@@ -1,15 +1,28 @@
 """Output types of the cognitive steps: small, bounded JSON schemas a 1.5B model can fill.
 
 Every list has ``max_length`` and every string a ``max_length`` so a local model cannot run
-past its token limit; clock times carry a pattern. Types that must name a real place are built
-per agent by :func:`agents.cognition.places.place_choice_model`.
+past its token limit; clock times carry a pattern. Keys are short: every key is generated
+tokens. Types that must name a real place or person are built per agent or per conversation
+(:mod:`agents.cognition.places`, :func:`utterance_model`, :func:`scene_model`), so the schema
+the model fills holds only those choices.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from simulation.analysis.believability import misaddressed, normalise_line
 
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
@@ -41,27 +54,116 @@ class ReactDecision(_Out):
 
 
 class Utterance(_Out):
-    """One turn of a conversation.
+    """One line of a conversation: to whom it is said, the words, and whether it ends the talk.
 
-    Validated with ``context={"said": [...]}`` (the conversation's lines so far), a line that
-    repeats one of them is invalid: small models otherwise loop, and the retry tells them so.
+    Validated with ``context={"speaker": ..., "listeners": [...], "cast": [...], "said": [...]}``
+    (see :func:`line_context`), a line is invalid when it repeats a line of the conversation
+    (small models loop) or addresses the wrong person: the speaker by their own name, someone
+    who is not there, or the listener described to their face. The retry tells the model why.
+    The per-conversation type from :func:`utterance_model` limits ``to`` to the listeners.
     """
 
+    to: str = Field(max_length=80)
     text: str = Field(min_length=1, max_length=220)
-    end_conversation: bool = False
+    end: bool = False
 
-    @field_validator("text")
-    @classmethod
-    def _not_said_before(cls, text: str, info: ValidationInfo) -> str:
-        said = (info.context or {}).get("said", ())
-        if _plain(text) in {_plain(line) for line in said}:
-            raise ValueError("this line was already said in the conversation; say something new")
-        return text
+    @model_validator(mode="after")
+    def _fits_the_conversation(self, info: ValidationInfo) -> Utterance:
+        problem = line_problem(self.text, self.to, info.context)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
-def _plain(line: str) -> str:
-    """A line without case, punctuation or spacing differences."""
-    return " ".join("".join(c for c in line.lower() if c.isalnum() or c.isspace()).split())
+class SceneLine(_Out):
+    """One line of a written scene."""
+
+    by: str = Field(max_length=80)
+    to: str = Field(max_length=80)
+    text: str = Field(min_length=1, max_length=220)
+
+
+class Scene(_Out):
+    """A short exchange written in one call (scene mode); the opener speaks first.
+
+    Validated with the same context as :class:`Utterance` (``speaker`` is the opener), every
+    line is checked as a line of its speaker, and a line may not repeat an earlier one.
+    """
+
+    lines: list[SceneLine] = Field(min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _fits_the_conversation(self, info: ValidationInfo) -> Scene:
+        context = dict(info.context or {})
+        people = [context.get("speaker"), *context.get("listeners", ())]
+        if context.get("speaker") and self.lines[0].by != context["speaker"]:
+            raise ValueError(f"the first line must be said by {context['speaker']}")
+        said = list(context.get("said", ()))
+        for number, line in enumerate(self.lines, 1):
+            if line.by == line.to:
+                raise ValueError(f"line {number}: {line.by} cannot speak to themself")
+            listeners = [p for p in people if p and p != line.by]
+            problem = line_problem(
+                line.text,
+                line.to,
+                {**context, "speaker": line.by, "listeners": listeners, "said": said},
+            )
+            if problem:
+                raise ValueError(f"line {number}: {problem}")
+            said.append(line.text)
+        return self
+
+
+def line_context(
+    speaker: str, listeners: Sequence[str], cast: Sequence[str], said: Sequence[str]
+) -> dict[str, Any]:
+    """The validation context of a conversation line (see :class:`Utterance`)."""
+    return {
+        "speaker": speaker,
+        "listeners": list(listeners),
+        "cast": list(cast),
+        "said": list(said),
+    }
+
+
+def line_problem(text: str, to: str, context: dict[str, Any] | None) -> str | None:
+    """Why a line does not fit its conversation, or None (no context: nothing to check)."""
+    if not context:
+        return None
+    if normalise_line(text) in {normalise_line(line) for line in context.get("said", ())}:
+        return "this line was already said in the conversation; say something new"
+    speaker, listeners = context.get("speaker"), list(context.get("listeners", ()))
+    if speaker is None:
+        return None
+    if listeners and to not in listeners:
+        return f"'to' must be one of: {', '.join(listeners)}"
+    return misaddressed(text, speaker, listeners, list(context.get("cast", ())))
+
+
+@lru_cache(maxsize=512)
+def utterance_model(listeners: tuple[str, ...]) -> type[Utterance]:
+    """The line type of a conversation whose ``to`` may only name its listeners."""
+    return create_model(
+        "Utterance",
+        __base__=Utterance,
+        to=(Literal[listeners], ...),  # type: ignore[valid-type]
+    )
+
+
+@lru_cache(maxsize=512)
+def scene_model(participants: tuple[str, ...]) -> type[Scene]:
+    """The scene type of a conversation whose speakers and addressees are its participants."""
+    line = create_model(
+        "SceneLine",
+        __base__=SceneLine,
+        by=(Literal[participants], ...),  # type: ignore[valid-type]
+        to=(Literal[participants], ...),  # type: ignore[valid-type]
+    )
+    return create_model(
+        "Scene",
+        __base__=Scene,
+        lines=(list[line], Field(min_length=2, max_length=6)),  # type: ignore[valid-type]
+    )
 
 
 class ReflectionQuestions(_Out):
@@ -93,13 +195,32 @@ class PersonUpdate(_Out):
     value: str = Field("", max_length=120)
 
 
+CONVERSATION_DEFAULT_IMPORTANCE = 5
+
+
 class ConversationOutcome(_Out):
-    """What an agent takes away from a conversation."""
+    """What an agent takes away from a conversation.
+
+    A summary, how much it matters to them (1–10, as the paper rates a conversation's
+    poignancy), view updates, and any time and place agreed.
+    """
 
     summary: str = Field(min_length=5, max_length=200)
+    importance: int = Field(CONVERSATION_DEFAULT_IMPORTANCE, ge=1, le=10)
     view_updates: list[PersonUpdate] = Field(default_factory=list, max_length=4)
     agreed_time: ClockTime | None = None
     agreed_activity: str | None = Field(None, max_length=90)
+    agreed_place: str | None = Field(None, max_length=120)
+
+
+@lru_cache(maxsize=1024)
+def outcome_model(places: tuple[str, ...]) -> type[ConversationOutcome]:
+    """The outcome type of an agent whose agreed place may only be one of ``places``."""
+    return create_model(
+        "ConversationOutcome",
+        __base__=ConversationOutcome,
+        agreed_place=(Literal[places] | None, None),  # type: ignore[valid-type]
+    )
 
 
 class InterviewAnswer(_Out):

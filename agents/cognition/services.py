@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -35,6 +35,11 @@ class AgentServices:
         memory: The run's memory stream.
         record: Where events go (the model's event log for the current tick).
         seed: The run seed, mixed into each call's sampling seed.
+        currently: What is going on in the person's life now; a whisper changes it. Every
+            prompt shows it after the stable identity.
+        cast: Everyone in town by name, with how others would describe them in a line.
+        on_remember: Called with each new memory's kind and importance (the reflection
+            trigger counts them).
     """
 
     persona: Persona
@@ -44,6 +49,9 @@ class AgentServices:
     memory: MemoryStream
     record: Recorder
     seed: int = 0
+    currently: str = ""
+    cast: Mapping[str, str] = field(default_factory=dict)
+    on_remember: Callable[[MemoryKind, int], None] | None = None
 
     @property
     def name(self) -> str:
@@ -74,7 +82,7 @@ class AgentServices:
             return await self.llm.call(
                 step=step,
                 template=template,
-                inputs={**self.prompt_identity, **inputs},
+                inputs={**self.prompt_identity, "currently": self.currently, **inputs},
                 output=output,
                 agent=self.name,
                 seed=_call_seed(self.seed, self.name, step, tick),
@@ -107,6 +115,8 @@ class AgentServices:
     ) -> str:
         """Adds a memory (embedded at the tick's flush) and records a ``memory_added`` event."""
         memory_id = self.memory.add(self.name, kind, text, when, importance, evidence)
+        if self.on_remember is not None:
+            self.on_remember(kind, importance)
         self.record(
             Event(
                 kind=EventKind.MEMORY_ADDED,

@@ -200,3 +200,29 @@ def test_the_narrator_places_an_event_given_only_in_words(make_town):
     }
     calls = town.llm.ledger.summary()["by_step"]["place_event"]
     assert calls["calls"] == 2
+
+
+def test_a_whisper_to_a_stopped_run_reaches_the_trajectory_after_resume(make_town, tmp_path):
+    """What CLI ``whisper`` then ``resume`` do: the whisper and its memory are in the next frame."""
+    run_dir = tmp_path / "stopped"
+    first = make_town(hours=1, run_dir=run_dir)
+    first.start()
+    first.run(ticks=2)
+    first.close()
+    whispering = make_town(hours=1, run_dir=run_dir)  # cmd_whisper: restore, whisper, checkpoint
+    whispering.restore()
+    memory_id = whispering.whisper("Isabel Ortiz", PARTY)
+    whispering.checkpoint()
+    whispering.close()
+    resumed = make_town(hours=1, run_dir=run_dir)  # cmd_resume
+    resumed.restore()
+    resumed.open_outputs()
+    assert resumed.minds["Isabel Ortiz"].services.currently.endswith(PARTY)
+    resumed.run(ticks=1)
+    resumed.close()
+    frames = read_trajectory(run_dir).frames
+    assert [f.tick for f in frames] == [1, 2, 3]
+    kinds = [(e.kind, e.text) for e in frames[2].events if e.agents[:1] == ("Isabel Ortiz",)]
+    assert (EventKind.WHISPER, PARTY) in kinds
+    added = [e for e in frames[2].events if e.kind == EventKind.MEMORY_ADDED]
+    assert memory_id in {e.data["id"] for e in added}

@@ -41,7 +41,7 @@ def _enum(schema: dict, *path: str) -> list[str]:
             node = node["items"]
         if "$ref" in node:
             node = defs[node["$ref"].rsplit("/", 1)[-1]]
-    return list(node.get("enum", []))
+    return list(node.get("enum", [node["const"]] if "const" in node else []))
 
 
 class TownScript:
@@ -69,28 +69,20 @@ class TownScript:
         items = re.findall(r"^\d+\. (.*)$", prompt, flags=re.M)
         return {"scores": [9 if "party" in i.lower() else 4 for i in items] or [4]}
 
-    def _DayPlan(self, prompt: str, schema: dict) -> dict:
-        strokes = ["07:30 get ready", "09:00 go about the day", "12:00 lunch", "18:00 home"]
-        return {"strokes": strokes}
-
-    def _DaySchedule(self, prompt: str, schema: dict) -> dict:
-        places = _enum(schema, "blocks", "place")
-        home = places[0]
+    def _PlanAdditions(self, prompt: str, schema: dict) -> dict:
+        places = _enum(schema, "add", "place")
         middle = next((p for p in places if self.favourite_place in p), places[-1])
-        return {
-            "blocks": [
-                {"start": "07:00", "activity": "getting ready", "place": home},
-                {"start": "08:00", "activity": "spending the day", "place": middle},
-                {"start": "20:00", "activity": "relaxing at home", "place": home},
-            ]
-        }
+        now = re.search(r", (\d\d):(\d\d)\. Your usual day", prompt)
+        hour = int(now.group(1)) + 1 if now else 9
+        at = f"{min(hour, 20):02d}:00"
+        return {"add": [{"at": at, "do": "spending time with people", "place": middle}]}
 
     def _BlockSteps(self, prompt: str, schema: dict) -> dict:
         things = [t for t in _enum(schema, "steps", "thing") if t != "none"]
         thing = things[0] if things else "none"
-        activity = re.search(r"From \S+ to .+? is (.*?) at ", prompt)
-        what = activity.group(1) if activity else "busy"
-        return {"steps": [{"description": what[:80], "emoji": "🙂", "thing": thing, "minutes": 60}]}
+        activity = re.search(r"Your plan from \S+ to .+?, at .+?: (.*)\.$", prompt, flags=re.M)
+        what = activity.group(1).strip() if activity else "busy"
+        return {"steps": [{"description": what[:40], "emoji": "🙂", "thing": thing, "minutes": 60}]}
 
     def _ReactDecision(self, prompt: str, schema: dict) -> dict:
         match = re.search(r"People close enough to talk to: (.*)\.", prompt)
@@ -100,6 +92,11 @@ class TownScript:
             return {"react": False, "talk_to": None, "reason": "nobody around"}
         return {"react": True, "talk_to": names[0], "reason": "say hello"}
 
+    def _news(self, prompt: str) -> str:
+        known = _listed(prompt, "On your mind:") + _listed(prompt, "remember:")
+        known += _listed(prompt, "mind:")
+        return next((m for m in known if "party" in m.lower()), known[0] if known else "")
+
     def _Utterance(self, prompt: str, schema: dict) -> dict:
         turns = (
             re.findall(
@@ -108,12 +105,25 @@ class TownScript:
             if "The conversation so far:" in prompt
             else []
         )
-        memories = _listed(prompt, "remembers:")
-        news = next((m for m in memories if "party" in m.lower()), memories[0] if memories else "")
-        text = f"Hello! Did you hear? {news}" if news else "Hello! Lovely day, isn't it?"
+        news = self._news(prompt)
+        text = f"Did you hear? {news}" if news else "Lovely day, isn't it?"
         return {
-            "text": text[:220],
-            "end_conversation": len(turns) + 1 >= self.turns_per_conversation,
+            "to": _enum(schema, "to")[0],
+            "text": f"{text} ({len(turns) + 1})"[:220],
+            "end": len(turns) + 1 >= self.turns_per_conversation,
+        }
+
+    def _Scene(self, prompt: str, schema: dict) -> dict:
+        people = _enum(schema, "lines", "by")
+        opener, partner = people[0], people[1]
+        news = self._news(prompt)
+        first = f"Did you hear? {news}" if news else "Lovely day, isn't it?"
+        return {
+            "lines": [
+                {"by": opener, "to": partner, "text": first[:220]},
+                {"by": partner, "to": opener, "text": "Really? Tell me more."},
+                {"by": opener, "to": partner, "text": "I will, see you later."},
+            ]
         }
 
     def _ConversationOutcome(self, prompt: str, schema: dict) -> dict:
@@ -126,6 +136,7 @@ class TownScript:
             "view_updates": [{"op": "add", "field": "said", "value": gist[:120]}],
             "agreed_time": None,
             "agreed_activity": None,
+            "agreed_place": None,
         }
 
     def _ReflectionQuestions(self, prompt: str, schema: dict) -> dict:

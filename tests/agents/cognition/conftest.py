@@ -8,7 +8,9 @@ from datetime import datetime
 
 import pytest
 
+from agents.cognition.grounding import persona_prompt_identity
 from agents.cognition.places import KnownArena, KnownPlaces
+from agents.cognition.routine import DayTemplate, parse_routine
 from agents.cognition.services import AgentServices
 from agents.llm.accounting import Ledger
 from agents.llm.gateway import LLMGateway
@@ -18,7 +20,6 @@ from agents.memory.factory import open_memory
 from agents.memory.index import ChromaSettings
 from agents.memory.stream import MemoryStream
 from agents.persona import Persona
-from agents.town import persona_prompt_identity
 from simulation.events import Event, EventKind
 from tests.doubles.embedder import HashingEmbedder
 from tests.doubles.llm import ScriptedBackend
@@ -52,8 +53,33 @@ PERSONA = Persona(
     workplace="Corner Cafe",
     wake_time="07:00",
     sleep_time="22:00",
-    routines=("coffee at dawn",),
+    routines=("opens the cafe at 08:00", "lunch at 12:30 at the counter"),
 )
+WORK_HOURS = (8 * 60, 17 * 60)
+
+
+def clock(hhmm: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` time."""
+    hours, minutes = map(int, hhmm.split(":"))
+    return hours * 60 + minutes
+
+
+def day_template(persona: Persona = PERSONA, places: KnownPlaces = PLACES) -> DayTemplate:
+    """The usual day of ``persona`` (who works at the cafe, 08:00–17:00, Monday–Saturday)."""
+    routine, workdays = parse_routine(persona.routines, places, CAFE.address, WORK_HOURS)
+    return DayTemplate(
+        wake=clock(persona.wake_time),
+        sleep=clock(persona.sleep_time),
+        home=HOME.address,
+        kitchen=HOME.address,
+        work=CAFE.address,
+        work_hours=WORK_HOURS,
+        routine=routine,
+        workdays=workdays,
+    )
+
+
+TEMPLATE = day_template()
 NOT_JSON = "this is not json"
 
 

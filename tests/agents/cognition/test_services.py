@@ -101,3 +101,21 @@ def test_remember_adds_a_memory_and_records_it(make_agent):
     agent.memory.flush()
     (record,) = agent.memory.get([memory_id])
     assert (record.agent, record.evidence) == (NAME, ("a", "b"))
+
+
+def test_remember_tells_on_remember_the_kind_and_importance(make_agent):
+    agent = make_agent([])
+    heard = []
+    agent.services.on_remember = lambda kind, importance: heard.append((kind, importance))
+    agent.services.remember(MemoryKind.CONVERSATION, "Tom is coming", 1, NOW, 6)
+    agent.services.remember(MemoryKind.PLAN, "my day", 1, NOW, 5)
+    assert heard == [(MemoryKind.CONVERSATION, 6), (MemoryKind.PLAN, 5)]
+
+
+def test_currently_follows_the_stable_identity_in_the_system_prompt(make_agent):
+    agent = make_agent([ANSWER])
+    agent.services.currently = "planning a party for Friday"
+    ask(agent)
+    system = agent.backend.requests[0].messages[0]["content"]
+    assert system.startswith(f"You are {NAME}, 30, a barista.")
+    assert "Currently: planning a party for Friday" in system
