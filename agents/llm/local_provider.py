@@ -124,12 +124,19 @@ class StallDeadline:
         self.timeout_s = timeout_s
         self._clock = clock
         self.at: float | None = None
+        self.first_extra_s = 0.0
         self.start(first_extra_s)
 
     def start(self, first_extra_s: float = 0.0) -> None:
         """The request starts: the first token is due within ``timeout_s + first_extra_s``."""
+        self.first_extra_s = max(0.0, first_extra_s)
         if self.timeout_s is not None:
-            self.at = self._clock() + self.timeout_s + max(0.0, first_extra_s)
+            self.at = self._clock() + self.timeout_s + self.first_extra_s
+
+    def wait_on(self) -> None:
+        """Others progress while this request waits for its first token: its wait starts anew."""
+        if self.timeout_s is not None and self.at is not None:
+            self.at = max(self.at, self._clock() + self.timeout_s + self.first_extra_s)
 
     def touch(self) -> None:
         """Progress was seen: the deadline moves to ``timeout_s`` from now."""
@@ -177,7 +184,7 @@ class LocalRuntime:
         self._lock = threading.Lock()
         self._servers: dict[Path, Any] = {}
         self._files: dict[str, Path] = {}
-        self._in_flight: set[threading.Event] = set()
+        self._in_flight: dict[threading.Event, StallDeadline | None] = {}
         self._prompt_rate: float | None = None  # measured prompt tokens per second
         self._generation_rate: float | None = None  # measured generated tokens per second
         self._closed = False
@@ -236,23 +243,40 @@ class LocalRuntime:
         body.setdefault("cache_prompt", True)
         cancel = cancel or threading.Event()
         with self._lock:
-            self._in_flight.add(cancel)
-            extra = self.prompt_allowance(body.get("messages") or (), len(self._in_flight))
-        if deadline is None:
-            deadline = StallDeadline(timeout_s, first_extra_s=extra)
-        else:
-            deadline.start(extra)
-        collected = _Collector(cancel, deadline)
+            extra = self.prompt_allowance(body.get("messages") or (), len(self._in_flight) + 1)
+            if deadline is None:
+                deadline = StallDeadline(timeout_s, first_extra_s=extra)
+            else:
+                deadline.start(extra)
+            self._in_flight[cancel] = deadline
+        collected = _Collector(cancel, deadline, self._first_token, self._progress)
         try:
             server.handle_chat_completions(body, collected)
         except ValueError as exc:  # schema or template errors surface as ValueError
             raise LocalRequestError(f"local model {model}: {exc}") from exc
         finally:
             with self._lock:
-                self._in_flight.discard(cancel)
+                self._in_flight.pop(cancel, None)
         reply = collected.reply(model)
         self._learn_rates(reply.timings)
         return reply
+
+    def _first_token(self, cancel: threading.Event) -> None:
+        """A request got its first token: it no longer waits (see :meth:`_progress`)."""
+        with self._lock:
+            if cancel in self._in_flight:
+                self._in_flight[cancel] = None
+
+    def _progress(self) -> None:
+        """The runtime produced a token: requests still waiting for their first are not stalled.
+
+        They wait for a free slot or for their prompt to be evaluated alongside the others;
+        only a runtime that produces nothing at all stalls them.
+        """
+        with self._lock:
+            for deadline in self._in_flight.values():
+                if deadline is not None:
+                    deadline.wait_on()
 
     def prompt_allowance(self, messages: Any, in_flight: int = 1) -> float:
         """Seconds a prompt may take to evaluate before its first token, on this machine.
@@ -380,9 +404,18 @@ def _ignore_result(future: asyncio.Future) -> None:
 class _Collector:
     """The streaming callback: gathers the reply and its timings, stops on cancel or stall."""
 
-    def __init__(self, cancel: threading.Event, deadline: StallDeadline) -> None:
+    def __init__(
+        self,
+        cancel: threading.Event,
+        deadline: StallDeadline,
+        on_first_token: Callable[[threading.Event], None] | None = None,
+        on_progress: Callable[[], None] | None = None,
+    ) -> None:
         self.cancel = cancel
         self.deadline = deadline
+        self.on_first_token = on_first_token
+        self.on_progress = on_progress
+        self.started = False
         self.parts: list[str] = []
         self.finish_reason = ""
         self.usage: dict[str, Any] = {}
@@ -411,6 +444,12 @@ class _Collector:
         if isinstance(chunk.get("timings"), dict):
             self.timings = chunk["timings"]
         self.deadline.touch()
+        if not self.started:
+            self.started = True
+            if self.on_first_token is not None:
+                self.on_first_token(self.cancel)
+        if self.on_progress is not None:
+            self.on_progress()
         return self.timed_out or self.cancel.is_set()
 
     def reply(self, model: str) -> LocalReply:

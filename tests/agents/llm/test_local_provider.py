@@ -237,6 +237,38 @@ def test_a_slow_prompt_is_not_a_stall(tmp_path: Path) -> None:
             runtime.chat("x", {"messages": [{"role": "user", "content": "hi"}]}, timeout_s=0.2)
 
 
+def test_a_request_queued_behind_a_long_reply_is_not_a_stall(tmp_path: Path) -> None:
+    class QueueingServer:
+        """One slot: the second request's first token comes when the first reply is done."""
+
+        def __init__(self) -> None:
+            self.slot = threading.Lock()
+
+        def handle_chat_completions(self, body, callback) -> None:
+            with self.slot:
+                for _ in range(16):  # 0.8 s of tokens, four times the timeout
+                    time.sleep(0.05)
+                    if callback(token("x")):
+                        return
+                for chunk in FINAL:
+                    callback(chunk)
+
+    import threading
+
+    runtime = LocalRuntime(tmp_path, n_parallel=1)
+    server = QueueingServer()
+    runtime._server = lambda model: (tmp_path / "fake.gguf", server)  # type: ignore[method-assign]
+
+    async def both():
+        ask = runtime.achat("x", {"messages": []}, timeout_s=0.2)
+        return await asyncio.gather(ask, runtime.achat("x", {"messages": []}, timeout_s=0.2))
+
+    first, second = asyncio.run(both())
+    assert first.text == second.text == "x" * 16
+    assert not runtime._in_flight
+    runtime.close()
+
+
 def test_litellm_usage_carries_cached_prompt_tokens_to_the_backend(tmp_path: Path) -> None:
     from agents.llm.backend import CompletionRequest
     from agents.llm.litellm_backend import LiteLLMBackend
