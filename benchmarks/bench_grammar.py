@@ -6,7 +6,7 @@ tokens) and once as the compact grammar of :mod:`agents.llm.grammar`. For each o
 prints the generated tokens of both, whether each reply validates, and whether the compact one
 is a single line.
 
-Usage: python benchmarks/bench_grammar.py [--model qwen2.5-coder-1.5b] [--seeds 2]
+Usage: python benchmarks/bench_grammar.py [--model qwen2.5-coder-1.5b] [--seeds 2] [--steps a,b]
 """
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ def main() -> int:
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=400)
+    parser.add_argument("--steps", default=None, help="comma-separated steps (default all)")
     args = parser.parse_args()
+    chosen = set(args.steps.split(",")) if args.steps else None
 
     from agents.llm.local_provider import LocalRuntime, build_request
     from agents.llm.structured import JSON_REPLY, response_format_for
@@ -97,6 +99,8 @@ def main() -> int:
 
     try:
         for name, output, text in cases():
+            if chosen is not None and name not in chosen:
+                continue
             for seed in range(args.seeds):
                 pair = asyncio.run(_both(ask, output, text, seed))
                 cells = []
