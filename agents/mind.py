@@ -168,7 +168,7 @@ class GenerativeMind:
         self, p: Perception, observed: list[str], now: datetime, tick: int
     ) -> Action | None:
         decision = await self.reactor.decide(observed, p.nearby, p.action, self._place, now, tick)
-        if decision is None or not decision.react or decision.talk_to not in p.nearby:
+        if decision is None or not decision.react:
             return None
         partner = decision.talk_to
         self.reactor.talked(partner, tick)

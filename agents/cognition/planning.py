@@ -40,21 +40,30 @@ PlanCheck = Callable[[list[tuple[str, str, str]]], str | None]
 
 
 class PlanAdditions(BaseModel):
-    """What the model adds to the usual day (``at``, ``do``, ``place`` per item; may be empty).
+    """The model's answer about what is on the agent's mind, item by item.
 
-    Validated with ``context={"check": PlanCheck}``, additions the check rejects are invalid
-    output, so the model is asked again with the reason.
+    For each thing it names: whether it happens today and, if so, when, what and where
+    (``today``, ``at``, ``do``, ``place``). At least one item is asked for (small models
+    otherwise answer with an empty list whatever is on their mind); ``today: false`` is how the
+    model says a thing is not for today.
+    Validated with ``context={"check": PlanCheck}``, today's items the check rejects are
+    invalid output, so the model is asked again with the reason.
     """
 
     model_config = ConfigDict(extra="ignore")
 
-    add: list[Any] = Field(default_factory=list, max_length=MAX_ADDITIONS)
+    add: list[Any] = Field(min_length=1, max_length=MAX_ADDITIONS)
+
+    @property
+    def today(self) -> list[Any]:
+        """The items that happen today."""
+        return [a for a in self.add if a.today]
 
     @model_validator(mode="after")
     def _fits_the_day(self, info: ValidationInfo) -> PlanAdditions:
         check = (info.context or {}).get("check")
-        if check is not None and self.add:
-            problem = check([(a.at, a.do, a.place) for a in self.add])
+        if check is not None and self.today:
+            problem = check([(a.at, a.do, a.place) for a in self.today])
             if problem:
                 raise ValueError(problem)
         return self
@@ -66,6 +75,7 @@ def plan_additions_model(labels: tuple[str, ...]) -> type[PlanAdditions]:
     item = create_model(
         "PlanItem",
         __config__=ConfigDict(extra="ignore"),
+        today=(bool, ...),
         at=(ClockTime, ...),
         do=(Annotated[str, Field(min_length=3, max_length=60)], ...),
         place=(Literal[labels], ...),  # type: ignore[valid-type]
@@ -73,7 +83,7 @@ def plan_additions_model(labels: tuple[str, ...]) -> type[PlanAdditions]:
     return create_model(
         "PlanAdditions",
         __base__=PlanAdditions,
-        add=(list[item], Field(default_factory=list, max_length=MAX_ADDITIONS)),  # type: ignore[valid-type]
+        add=(list[item], Field(min_length=1, max_length=MAX_ADDITIONS)),  # type: ignore[valid-type]
     )
 
 
@@ -219,7 +229,7 @@ class Planner:
             return []
         return [
             ScheduledBlock(start=a.at, activity=a.do, arena=places.by_label[a.place].address)
-            for a in reply.add
+            for a in reply.today
         ]
 
     def upcoming(self, now: datetime, limit: int = 4) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from agents.cognition.schemas import ReactDecision
+from agents.cognition.schemas import ReactDecision, react_model
 from agents.cognition.services import AgentServices
 from simulation.perception import Observation
 
@@ -67,7 +67,7 @@ class Reactor:
         return await services.ask(
             "react",
             "react",
-            ReactDecision,
+            react_model(tuple(nearby)),
             tick,
             now,
             time=now.strftime("%H:%M"),

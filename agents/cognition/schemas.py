@@ -45,12 +45,34 @@ class DayPlan(_Out):
     )
 
 
-class ReactDecision(_Out):
-    """Whether to interrupt what the agent is doing, and how."""
+NOBODY = "nobody"
 
-    react: bool
-    talk_to: str | None = Field(None, max_length=60)
+
+class ReactDecision(_Out):
+    """Whom to talk to now, if anyone ("nobody" to carry on), and why.
+
+    The per-tick type from :func:`react_model` limits ``talk_to`` to the people in reach, so a
+    small model names one of them (or "nobody") first instead of deciding to react and then
+    naming no one.
+    """
+
+    talk_to: str = Field(max_length=80)
     reason: str = Field("", max_length=120)
+
+    @property
+    def react(self) -> bool:
+        """Whether the agent interrupts what it is doing to talk."""
+        return self.talk_to != NOBODY
+
+
+@lru_cache(maxsize=512)
+def react_model(nearby: tuple[str, ...]) -> type[ReactDecision]:
+    """The decision type of a tick whose ``talk_to`` may only name ``nearby`` or "nobody"."""
+    return create_model(
+        "ReactDecision",
+        __base__=ReactDecision,
+        talk_to=(Literal[(*nearby, NOBODY)], ...),  # type: ignore[valid-type]
+    )
 
 
 class Utterance(_Out):

@@ -75,7 +75,9 @@ class TownScript:
         now = re.search(r", (\d\d):(\d\d)\. Your usual day", prompt)
         hour = int(now.group(1)) + 1 if now else 9
         at = f"{min(hour, 20):02d}:00"
-        return {"add": [{"at": at, "do": "spending time with people", "place": middle}]}
+        return {
+            "add": [{"today": True, "at": at, "do": "spending time with people", "place": middle}]
+        }
 
     def _BlockSteps(self, prompt: str, schema: dict) -> dict:
         things = [t for t in _enum(schema, "steps", "thing") if t != "none"]
@@ -85,12 +87,10 @@ class TownScript:
         return {"steps": [{"description": what[:40], "emoji": "🙂", "thing": thing, "minutes": 60}]}
 
     def _ReactDecision(self, prompt: str, schema: dict) -> dict:
-        match = re.search(r"People close enough to talk to: (.*)\.", prompt)
-        names = [n.strip() for n in match.group(1).split(",")] if match else []
-        names = [n for n in names if n and n != "nobody"]
+        names = [n for n in _enum(schema, "talk_to") if n != "nobody"]
         if not names:
-            return {"react": False, "talk_to": None, "reason": "nobody around"}
-        return {"react": True, "talk_to": names[0], "reason": "say hello"}
+            return {"talk_to": "nobody", "reason": "nobody around"}
+        return {"talk_to": names[0], "reason": "say hello"}
 
     def _news(self, prompt: str) -> str:
         known = _listed(prompt, "On your mind:") + _listed(prompt, "remember:")

@@ -101,8 +101,8 @@ def test_the_plan_is_recorded_as_an_event_and_a_memory(make_agent):
 
 def test_what_is_on_mind_is_added_to_the_usual_day_in_one_call(make_agent):
     additions = [
-        {"at": "19:00", "do": "going to Rosa's party", "place": PARK.label},
-        {"at": "10:00", "do": "telling Tom about the party", "place": CAFE.label},
+        {"today": True, "at": "19:00", "do": "going to Rosa's party", "place": PARK.label},
+        {"today": True, "at": "10:00", "do": "telling Tom about the party", "place": CAFE.label},
     ]
     script = by_schema(PlanAdditions=reply(add=additions))
     agent, planner = planned(make_agent, script, on_mind=[PARTY])
@@ -125,7 +125,9 @@ def test_what_is_on_mind_is_added_to_the_usual_day_in_one_call(make_agent):
 
 def test_an_addition_at_the_time_of_a_usual_block_replaces_it(make_agent):
     script = by_schema(
-        PlanAdditions=reply(add=[{"at": "18:30", "do": "dinner with Tom", "place": PARK.label}])
+        PlanAdditions=reply(
+            add=[{"today": True, "at": "18:30", "do": "dinner with Tom", "place": PARK.label}]
+        )
     )
     _, planner = planned(make_agent, script, on_mind=[PARTY])
     assert block_at(planner.blocks, "18:30") == ScheduledBlock(
@@ -136,12 +138,21 @@ def test_an_addition_at_the_time_of_a_usual_block_replaces_it(make_agent):
 
 def test_additions_may_only_name_known_places_and_are_few():
     model = plan_additions_model((HOME.label, CAFE.label))
-    assert model.model_validate({"add": []}).add == []
+    with pytest.raises(ValueError):  # the model says something about what is on its mind
+        model.model_validate({"add": []})
+    later = {"today": False, "at": "10:00", "do": "a walk", "place": HOME.label}
+    assert model.model_validate({"add": [later]}).today == []
     with pytest.raises(ValueError):
-        model.model_validate({"add": [{"at": "10:00", "do": "a walk", "place": PARK.label}]})
+        model.model_validate(
+            {"add": [{"today": True, "at": "10:00", "do": "a walk", "place": PARK.label}]}
+        )
     with pytest.raises(ValueError):
-        model.model_validate({"add": [{"at": "10am", "do": "a walk", "place": HOME.label}]})
-    too_many = [{"at": "10:00", "do": "a walk", "place": HOME.label}] * (MAX_ADDITIONS + 1)
+        model.model_validate(
+            {"add": [{"today": True, "at": "10am", "do": "a walk", "place": HOME.label}]}
+        )
+    too_many = [{"today": True, "at": "10:00", "do": "a walk", "place": HOME.label}] * (
+        MAX_ADDITIONS + 1
+    )
     with pytest.raises(ValueError):
         model.model_validate({"add": too_many})
 
@@ -163,26 +174,51 @@ def maplewood():
     return world, people
 
 
-GOOD = {"at": "19:00", "do": "going to Rosa's party", "place": "Copper Kettle Cafe, seating"}
+GOOD = {
+    "today": True,
+    "at": "19:00",
+    "do": "going to Rosa's party",
+    "place": "Copper Kettle Cafe, seating",
+}
 
 
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
         (
-            {"at": "23:45", "do": "walking home from the party", "place": "Maplewood Park, lawn"},
+            {
+                "today": True,
+                "at": "23:45",
+                "do": "walking home from the party",
+                "place": "Maplewood Park, lawn",
+            },
             "'walking home from the party' is at or after bedtime (awake 07:00–23:30)",
         ),
         (
-            {"at": "06:00", "do": "reading the news", "place": "Willow House, kitchen"},
+            {
+                "today": True,
+                "at": "06:00",
+                "do": "reading the news",
+                "place": "Willow House, kitchen",
+            },
             "'reading the news' is before waking",
         ),
         (
-            {"at": "16:00", "do": "having lunch", "place": "Copper Kettle Cafe, seating"},
+            {
+                "today": True,
+                "at": "16:00",
+                "do": "having lunch",
+                "place": "Copper Kettle Cafe, seating",
+            },
             "lunch at 16:00",
         ),
         (
-            {"at": "10:00", "do": "opening the cafe", "place": "Copper Kettle Cafe, counter"},
+            {
+                "today": True,
+                "at": "10:00",
+                "do": "opening the cafe",
+                "place": "Copper Kettle Cafe, counter",
+            },
             "'opening the cafe' is a work duty at Copper Kettle Cafe, but their workplace is "
             "Maplewood Gazette",
         ),
@@ -231,7 +267,10 @@ def test_the_plan_check_takes_good_additions_in_any_order(make_agent, maplewood)
     world, people = maplewood
     tom = people["Tom Castellano"]
     check = plan_check(world, tom)
-    later_first = [GOOD, {"at": "10:00", "do": "interviewing Rosa", "place": GOOD["place"]}]
+    later_first = [
+        GOOD,
+        {"today": True, "at": "10:00", "do": "interviewing Rosa", "place": GOOD["place"]},
+    ]
     assert check([(a["at"], a["do"], a["place"]) for a in later_first]) is None
 
 

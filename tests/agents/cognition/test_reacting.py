@@ -1,6 +1,9 @@
 import asyncio
 
+import pytest
+
 from agents.cognition.reacting import IMPORTANT_EVENT, TALK_COOLDOWN_TICKS, Reactor
+from agents.cognition.schemas import react_model
 from agents.memory.records import MemoryKind
 from simulation.events import EventKind
 from simulation.perception import Observation
@@ -60,7 +63,7 @@ def test_decide_asks_the_model_with_what_was_noticed(make_agent):
     )
     assert (decision.react, decision.talk_to) == (True, TOM)
     prompt = agent.prompts()[0]
-    assert "It is 08:00 at Town Park, lawn. Ada Park is resting." in prompt
+    assert "It is 08:00 at Town Park, lawn. You are resting." in prompt
     assert "- Tom Reyes is reading" in prompt
     assert "- Tom Reyes owes me a book" in prompt
     assert "People close enough to talk to: Tom Reyes." in prompt
@@ -71,8 +74,10 @@ def test_decide_with_nobody_near(make_agent):
     decision = asyncio.run(
         Reactor(agent.services).decide(["a fire"], (), "resting", "home", NOW, 3)
     )
-    assert decision.react is False and decision.talk_to is None
+    assert decision.react is False and decision.talk_to == "nobody"
     assert "People close enough to talk to: nobody." in agent.prompts()[0]
+    schema = agent.backend.requests[0].response_format["json_schema"]["schema"]
+    assert schema["properties"]["talk_to"]["const"] == "nobody"  # nobody else to name
 
 
 def test_decide_failure_returns_none_and_records_a_fallback(make_agent):
@@ -95,3 +100,13 @@ def test_state_round_trip():
     assert restored.get_state() == state
     state["talk"][TOM] = 100
     assert reactor.last_talk == {TOM: 5}
+
+
+def test_the_decision_may_only_name_someone_in_reach_or_nobody():
+    model = react_model(("Tom Reyes", "Mia Lo"))
+    assert model.model_validate({"talk_to": "Mia Lo"}).react
+    assert not model.model_validate({"talk_to": "nobody"}).react
+    with pytest.raises(ValueError):
+        model.model_validate({"talk_to": "Ada Park"})
+    with pytest.raises(ValueError):
+        model.model_validate({"talk_to": None})
