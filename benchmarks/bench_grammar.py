@@ -37,14 +37,16 @@ PLACES = (
 
 def cases() -> list[tuple[str, type[BaseModel], str]]:
     """(name, output type, request) of the steps that generate the most tokens."""
-    from agents.cognition import places, schemas
+    from agents.cognition import places, planning, schemas
 
     arena = places.KnownArena("C:counter", PLACES[0], {"coffee machine": "C:counter:machine"})
     known = places.KnownPlaces(arenas=(arena,), home_arena="W:kitchen")
-    schedule = places._schedule_model(PLACES)  # the type a person knowing these places fills
     return [
-        ("plan_day", schemas.DayPlan, "Write the broad strokes of your day, each with its hour."),
-        ("schedule", schedule, "Write today's schedule from 06:00, each block at a place."),
+        (
+            "plan_day",
+            planning.plan_additions_model(PLACES),
+            "On your mind: the party you host at the cafe today at 12:30. Add it to today's plan.",
+        ),
         (
             "decompose",
             known.steps_model(arena),

@@ -1,8 +1,9 @@
 """The places an agent knows, and output types that may only name them.
 
-An action is bound to a real place by construction: the schedule and step types are built per
-agent with ``Literal`` choices of its known arenas and objects, so the JSON schema the model fills
-(and the grammar the local runtime enforces) holds nothing else.
+An action is bound to a real place by construction: the step types (and the plan additions of
+:mod:`agents.cognition.planning`) are built per agent with ``Literal`` choices of its known
+arenas and objects, so the JSON schema the model fills (and the grammar the local runtime
+enforces) holds nothing else.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from functools import cached_property, lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
-
-from agents.cognition.schemas import ClockTime
 
 NO_OBJECT = "none"
 
@@ -57,10 +56,6 @@ class KnownPlaces:
         """Prompt labels of all known arenas."""
         return [a.label for a in self.arenas]
 
-    def schedule_model(self) -> type[BaseModel]:
-        """The output type of a day schedule whose places are this agent's known arenas."""
-        return _schedule_model(tuple(self.labels()))
-
     def steps_model(self, arena: KnownArena) -> type[BaseModel]:
         """The output type of a block's steps, whose objects are those in ``arena``."""
         return _steps_model((*arena.objects, NO_OBJECT))
@@ -68,22 +63,6 @@ class KnownPlaces:
 
 # Building a pydantic model (and its JSON schema) costs about a millisecond; agents that know the
 # same places share one type, built once. The types are pure functions of their choices.
-@lru_cache(maxsize=1024)
-def _schedule_model(labels: tuple[str, ...]) -> type[BaseModel]:
-    block = create_model(
-        "ScheduleBlock",
-        __config__=ConfigDict(extra="ignore"),
-        start=(ClockTime, ...),
-        activity=(Annotated[str, Field(min_length=3, max_length=60)], ...),
-        place=(Literal[labels], ...),  # type: ignore[valid-type]
-    )
-    return create_model(
-        "DaySchedule",
-        __config__=ConfigDict(extra="ignore"),
-        blocks=(list[block], Field(min_length=2, max_length=10)),  # type: ignore[valid-type]
-    )
-
-
 @lru_cache(maxsize=1024)
 def _steps_model(choices: tuple[str, ...]) -> type[BaseModel]:
     step = create_model(

@@ -37,14 +37,6 @@ class ImportanceScores(_Out):
     scores: list[Annotated[int, Field(ge=1, le=10)]] = Field(min_length=1, max_length=20)
 
 
-class DayPlan(_Out):
-    """The day in broad strokes, each with the hour it starts (5–8 asked for, 3 accepted)."""
-
-    strokes: list[Annotated[str, Field(min_length=3, max_length=90)]] = Field(
-        min_length=3, max_length=8
-    )
-
-
 NOBODY = "nobody"
 
 

@@ -1,16 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from agents.cognition.places import NO_OBJECT, KnownArena, KnownPlaces, ScheduledBlock
+from agents.cognition.places import NO_OBJECT, KnownArena, ScheduledBlock
 from tests.agents.cognition.conftest import CAFE, HOME, PARK, PLACES
-
-
-def block(place="Corner Cafe, counter", start="08:00", activity="working"):
-    return {"start": start, "activity": activity, "place": place}
-
-
-def day(*blocks):
-    return {"blocks": list(blocks) or [block(), block(start="12:00")]}
 
 
 def step(thing="desk", minutes=30, description="writing letters", emoji="✍"):
@@ -21,68 +13,6 @@ def test_lookups_by_label_and_address():
     assert PLACES.labels() == ["Rose Cottage, bedroom", "Corner Cafe, counter", "Town Park, lawn"]
     assert PLACES.by_label["Town Park, lawn"] is PARK
     assert PLACES.by_address["Corner Cafe:counter"] is CAFE
-
-
-def test_schedule_accepts_only_known_labels():
-    model = PLACES.schedule_model()
-    parsed = model.model_validate(day(block(), block("Town Park, lawn", start="12:00")))
-    assert [b.place for b in parsed.blocks] == ["Corner Cafe, counter", "Town Park, lawn"]
-    for unknown in ("Town Hall, office", "Corner Cafe:counter", "corner cafe, counter", ""):
-        with pytest.raises(ValidationError):
-            model.model_validate(day(block(), block(unknown, start="12:00")))
-
-
-def test_schedule_schema_lists_exactly_the_labels():
-    schema = PLACES.schedule_model().model_json_schema()
-    block_def = schema["$defs"]["ScheduleBlock"]
-    assert block_def["properties"]["place"]["enum"] == PLACES.labels()
-    assert schema["properties"]["blocks"]["minItems"] == 2
-    assert schema["properties"]["blocks"]["maxItems"] == 10
-
-
-def test_schedule_block_count_limits():
-    model = PLACES.schedule_model()
-    with pytest.raises(ValidationError):
-        model.model_validate({"blocks": [block()]})
-    with pytest.raises(ValidationError):
-        model.model_validate({"blocks": []})
-    assert len(model.model_validate({"blocks": [block()] * 2}).blocks) == 2
-    assert len(model.model_validate({"blocks": [block()] * 10}).blocks) == 10
-    with pytest.raises(ValidationError):
-        model.model_validate({"blocks": [block()] * 11})
-
-
-@pytest.mark.parametrize("start", ["24:00", "7:00", "08:60", "8am", "08:00:00", ""])
-def test_schedule_rejects_bad_start_times(start):
-    with pytest.raises(ValidationError):
-        PLACES.schedule_model().model_validate(day(block(start=start), block()))
-
-
-@pytest.mark.parametrize("activity", ["ab", "x" * 61])
-def test_schedule_rejects_activity_out_of_bounds(activity):
-    with pytest.raises(ValidationError):
-        PLACES.schedule_model().model_validate(day(block(activity=activity), block()))
-
-
-def test_schedule_ignores_extra_fields():
-    parsed = PLACES.schedule_model().model_validate(
-        {"blocks": [{**block(), "mood": "great"}, block()], "note": "extra"}
-    )
-    assert not hasattr(parsed.blocks[0], "mood")
-
-
-def test_same_labels_share_one_schedule_type():
-    # Different arena objects (and addresses) but the same labels: the type is built once.
-    twin = KnownPlaces(
-        arenas=tuple(KnownArena(f"Other:{i}", a.label) for i, a in enumerate(PLACES.arenas)),
-        home_arena="Other:0",
-    )
-    assert twin.schedule_model() is PLACES.schedule_model()
-    assert PLACES.schedule_model() is PLACES.schedule_model()
-    fewer = KnownPlaces(arenas=(HOME, CAFE), home_arena=HOME.address)
-    assert fewer.schedule_model() is not PLACES.schedule_model()
-    with pytest.raises(ValidationError):
-        fewer.schedule_model().model_validate(day(block(), block("Town Park, lawn")))
 
 
 def test_steps_accept_only_the_arenas_objects_or_none():

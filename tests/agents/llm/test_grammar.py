@@ -41,7 +41,7 @@ PLACES = ("Copper Kettle Cafe, counter", "Willow House, kitchen", "Maplewood Par
 def output_types() -> dict[str, type[BaseModel]]:
     """Every output type the town, the narrator and the evaluation ask the model for."""
     from agents import narration, population
-    from agents.cognition import places, schemas
+    from agents.cognition import places, planning, schemas
     from agents.evaluation import judge
 
     found: dict[str, type[BaseModel]] = {}
@@ -63,7 +63,8 @@ def output_types() -> dict[str, type[BaseModel]]:
         for i, label in enumerate(PLACES)
     )
     known = places.KnownPlaces(arenas=arenas, home_arena=arenas[1].address)
-    found["places.schedule_model"] = known.schedule_model()
+    found["planning.plan_additions_model"] = planning.plan_additions_model(PLACES)
+    found["react_model"] = schemas.react_model(PEOPLE[1:])
     found["places.steps_model"] = known.steps_model(arenas[0])
     found["narration.event_place"] = narration.LLMEventJudge(None, "maplewood", None)._output(  # type: ignore[arg-type]
         ["Copper Kettle Cafe", "Maplewood Park"]
@@ -150,7 +151,7 @@ TYPES = output_types()
 
 def test_every_output_type_is_covered() -> None:
     names = set(TYPES)
-    for expected in ("DayPlan", "ImportanceScores", "ConversationOutcome", "InterviewAnswer"):
+    for expected in ("ImportanceScores", "ConversationOutcome", "InterviewAnswer", "Insights"):
         assert any(n.endswith(f".{expected}") for n in names), expected
     assert len(TYPES) >= 15
 
@@ -227,7 +228,7 @@ def test_the_tiny_model_writes_compact_valid_json_under_the_grammar(tmp_path: Pa
 
     from agents.llm.local_provider import LocalRuntime, build_request
 
-    names = ["places.schedule_model", "outcome_model", "scene_model"]
+    names = ["planning.plan_additions_model", "outcome_model", "scene_model"]
 
     async def ask(runtime: LocalRuntime, output: type[BaseModel], seed: int):
         fields = ", ".join(output.model_fields)
