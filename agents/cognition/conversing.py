@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from agents.cognition.grounding import dated_lines
+from agents.cognition.grounding import TRANSCRIPT_MARK, dated_lines
 from agents.cognition.places import ScheduledBlock
 from agents.cognition.schemas import (
     CONVERSATION_DEFAULT_IMPORTANCE,
@@ -220,7 +220,7 @@ def conversation_memory(
     The transcript keeps the first and the last lines whole (news is usually told at the
     start, agreements are made at the end) and shortens the middle to fit.
     """
-    head = f"{summary} (talked with {', '.join(others)} at {place}: "
+    head = f"{summary} (talked with {', '.join(others)} at {place}{TRANSCRIPT_MARK}"
     lines = [f"{speaker}: {text}" for speaker, text in turns]
     budget = MEMORY_CHARS - len(head) - 1
     body = " / ".join(lines)

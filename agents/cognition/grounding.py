@@ -48,9 +48,25 @@ def relative_when(then: datetime, now: datetime) -> str:
     return f"{then:%B} {then.day}"
 
 
+TRANSCRIPT_MARK = ": "
+"""In a conversation memory, where its transcript begins (after "talked with X at place")."""
+
+
+def gist(record: MemoryRecord) -> str:
+    """What a prompt shows of a memory: anything whole but a conversation's transcript.
+
+    A conversation shows its summary and who it was with; small models copy quoted lines into
+    their own, so the transcript stays in the memory (for retrieval) but not in prompts.
+    """
+    if record.kind != MemoryKind.CONVERSATION or " (talked with " not in record.text:
+        return record.text
+    summary, _, rest = record.text.partition(" (talked with ")
+    return f"{summary} (talked with {rest.split(TRANSCRIPT_MARK, 1)[0]})"
+
+
 def dated(record: MemoryRecord, now: datetime) -> str:
-    """A memory as a prompt line with its relative date."""
-    return f"({relative_when(record.created, now)}) {record.text}"
+    """A memory as a prompt line with its relative date (see :func:`gist`)."""
+    return f"({relative_when(record.created, now)}) {gist(record)}"
 
 
 def dated_lines(records: Iterable[MemoryRecord], now: datetime) -> list[str]:

@@ -89,12 +89,16 @@ class Utterance(_Out):
         return self
 
 
+SCENE_LINE_CHARS = 160
+SCENE_LINES = 4
+
+
 class SceneLine(_Out):
-    """One line of a written scene."""
+    """One line of a written scene (shorter than a single line: a scene is written at once)."""
 
     by: str = Field(max_length=80)
     to: str = Field(max_length=80)
-    text: str = Field(min_length=1, max_length=220)
+    text: str = Field(min_length=1, max_length=SCENE_LINE_CHARS)
 
 
 class Scene(_Out):
@@ -104,7 +108,7 @@ class Scene(_Out):
     line is checked as a line of its speaker, and a line may not repeat an earlier one.
     """
 
-    lines: list[SceneLine] = Field(min_length=2, max_length=6)
+    lines: list[SceneLine] = Field(min_length=2, max_length=SCENE_LINES)
 
     @model_validator(mode="after")
     def _fits_the_conversation(self, info: ValidationInfo) -> Scene:
@@ -176,7 +180,7 @@ def scene_model(participants: tuple[str, ...]) -> type[Scene]:
     return create_model(
         "Scene",
         __base__=Scene,
-        lines=(list[line], Field(min_length=2, max_length=6)),  # type: ignore[valid-type]
+        lines=(list[line], Field(min_length=2, max_length=SCENE_LINES)),  # type: ignore[valid-type]
     )
 
 

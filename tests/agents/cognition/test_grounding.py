@@ -150,3 +150,24 @@ def test_public_description():
     assert public_description(PERSONA) == "30; a barista"
     rosa = Persona(name="Rosa", age=52, occupation="a baker", traits=("warm", "nosy", "loud"))
     assert public_description(rosa) == "52; a baker; warm, nosy"
+
+
+def test_a_conversation_memory_reaches_prompts_without_its_transcript():
+    from agents.cognition.conversing import conversation_memory
+    from agents.cognition.grounding import gist
+    from agents.memory.records import MemoryKind
+
+    text = conversation_memory(
+        "Rosa invited me to her party at 12:30",
+        ["Rosa Delgado"],
+        "Copper Kettle Cafe, counter",
+        [("Rosa Delgado", "Come to my party at 12:30!"), ("Tom Castellano", "I will.")],
+    )
+    talk = memory(text, kind=MemoryKind.CONVERSATION)
+    assert "Come to my party" in talk.text  # kept in the memory, for retrieval
+    assert gist(talk) == (
+        "Rosa invited me to her party at 12:30 "
+        "(talked with Rosa Delgado at Copper Kettle Cafe, counter)"
+    )
+    note = memory("Rosa: a note (talked with)", kind=MemoryKind.OBSERVATION)
+    assert gist(note) == note.text

@@ -2,6 +2,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from agents.cognition.schemas import (
+    SCENE_LINES,
     ClockTime,
     ConversationOutcome,
     ImportanceScores,
@@ -171,7 +172,7 @@ def test_a_scene_of_lines_between_the_participants_is_valid():
         ),
         ([GOOD_SCENE[0], (ROSA, TOM, GOOD_SCENE[0][2])], "line 2: this line was already said"),
         ([GOOD_SCENE[0]], "at least 2"),
-        (GOOD_SCENE * 3, "at most 6"),
+        (GOOD_SCENE * 3, f"at most {SCENE_LINES}"),
     ],
     ids=[
         "opener_not_first",

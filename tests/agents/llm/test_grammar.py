@@ -228,7 +228,7 @@ def test_the_tiny_model_writes_compact_valid_json_under_the_grammar(tmp_path: Pa
 
     from agents.llm.local_provider import LocalRuntime, build_request
 
-    names = ["planning.plan_additions_model", "outcome_model", "scene_model"]
+    names = ["schemas.ImportanceScores", "react_model", "utterance_model"]  # short, bounded replies
 
     async def ask(runtime: LocalRuntime, output: type[BaseModel], seed: int):
         fields = ", ".join(output.model_fields)
