@@ -185,22 +185,13 @@ class Planner:
         added = await self._additions(self.blocks, on_mind, now, tick)
         if not added:
             return
-        self.blocks = _merge(self.blocks, added)
-        self.block_index = -1
-        self.steps = []
-        self.services.record(
-            Event(
-                kind=EventKind.REPLAN,
-                tick=tick,
-                time=now,
-                agents=(self.services.name,),
-                text=f"{self.services.name} adds to today's plan: "
-                + "; ".join(f"{b.start} {b.activity}" for b in added),
-                data={
-                    "blocks": [b.model_dump() for b in self.blocks],
-                    "added": [b.model_dump() for b in added],
-                },
-            )
+        self._replan(
+            _merge(self.blocks, added),
+            now,
+            tick,
+            f"{self.services.name} adds to today's plan: "
+            + "; ".join(f"{b.start} {b.activity}" for b in added),
+            added=[b.model_dump() for b in added],
         )
 
     async def _additions(
@@ -286,9 +277,23 @@ class Planner:
         if block.arena == home:
             self.steps = [Step(block.activity, "", home, None, 60)]
             return
-        self.blocks[index] = ScheduledBlock(
+        blocks = list(self.blocks)
+        blocks[index] = ScheduledBlock(
             start=block.start, activity=f"{block.activity} (at home instead)", arena=home
         )
+        self._replan(blocks, now, tick, f"{self.services.name} changes plans: {why}", place=home)
+
+    def _replan(
+        self,
+        blocks: list[ScheduledBlock],
+        now: datetime,
+        tick: int,
+        text: str,
+        place: str | None = None,
+        **data: Any,
+    ) -> None:
+        """Replaces today's blocks (steps start afresh) and records a ``replan`` event."""
+        self.blocks = blocks
         self.block_index = -1
         self.steps = []
         self.services.record(
@@ -297,8 +302,9 @@ class Planner:
                 tick=tick,
                 time=now,
                 agents=(self.services.name,),
-                place=home,
-                text=f"{self.services.name} changes plans: {why}",
+                place=place,
+                text=text,
+                data={"blocks": [b.model_dump() for b in blocks], **data} if data else {},
             )
         )
 
