@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.realrun import (
     NA,
     ROOT,
+    calibrated_run,
     calibration_seconds,
     dig,
     fmt,
@@ -43,7 +44,6 @@ from benchmarks.realrun import (
     minutes,
     read_summary,
     run_cli,
-    run_town,
     step_table,
     units,
 )
@@ -256,7 +256,6 @@ def main() -> int:
         print_and_report(figures(metrics, summary, wall, calibration), args.label)
         return 0
 
-    before = calibration_seconds(measure=True, given=args.calibration_s)
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = args.out or Path(tmp) / "spread"
         scenario_file = Path(tmp) / "spread.yaml"  # JSON is YAML
@@ -266,15 +265,10 @@ def main() -> int:
         run_args += ["--whisper", f"{HOST}: {WHISPER}", "--event", f"{PARTY_AT} {EVENT}"]
         if args.conversation_mode:
             run_args += ["--conversation-mode", args.conversation_mode]
-        print(f"running {args.repo}: run_town.py run {' '.join(run_args)} --no-cache", flush=True)
-        result = run_town(args.repo, run_dir, run_args)
+        result, calibration = calibrated_run(args.repo, run_dir, run_args, args.calibration_s)
         if result.returncode != 0:
             print(f"the run failed (exit {result.returncode})", file=sys.stderr)
             return 1
-        after = calibration_seconds(measure=True, given=args.calibration_s)
-        calibration = None if before is None or after is None else (before + after) / 2
-        if before != after:
-            print(f"calibration before {fmt(before, '{:.2f}')} s, after {fmt(after, '{:.2f}')} s")
         metrics = evaluate(args.eval_repo, run_dir, scenario_file, args.max_pairs)
         if not metrics and args.eval_repo != args.repo:
             print("evaluating with the run's own checkout instead", file=sys.stderr)

@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.realrun import (
     ROOT,
+    calibrated_run,
     calibration_seconds,
     fmt,
     llm_use,
     minutes,
     read_summary,
-    run_town,
     step_table,
     units,
 )
@@ -128,20 +128,14 @@ def main() -> int:
         print_and_report(day_figures(summary, wall, calibration), args.label)
         return 0
 
-    before = calibration_seconds(measure=True, given=args.calibration_s)
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = args.out or Path(tmp) / "day"
         run_args = ["--agents", str(args.agents), "--start", args.start, "--hours"]
         run_args += [str(args.hours), "--model", args.model, "--seed", str(args.seed)]
-        print(f"running {args.repo}: run_town.py run {' '.join(run_args)} --no-cache", flush=True)
-        result = run_town(args.repo, run_dir, run_args)
+        result, calibration = calibrated_run(args.repo, run_dir, run_args, args.calibration_s)
         if result.returncode != 0:
             print(f"the day run failed (exit {result.returncode})", file=sys.stderr)
             return 1
-        after = calibration_seconds(measure=True, given=args.calibration_s)
-        calibration = None if before is None or after is None else (before + after) / 2
-        if before != after:
-            print(f"calibration before {fmt(before, '{:.2f}')} s, after {fmt(after, '{:.2f}')} s")
         summary = read_summary(run_dir)
         print_and_report(day_figures(summary, result.wall_s, calibration), args.label)
     return 0

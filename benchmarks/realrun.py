@@ -155,6 +155,25 @@ def calibration_seconds(
     return result.seconds
 
 
+def calibrated_run(
+    repo: Path, run_dir: Path, args: Sequence[str], given: float | None
+) -> tuple[RunResult, float | None]:
+    """Runs ``run_town.py run`` between two calibrations; returns the run and their mean.
+
+    The calibration is ``given`` (or the environment's) when set; otherwise it is measured
+    right before and right after the run, in the same session, so load changes show.
+    """
+    before = calibration_seconds(measure=True, given=given)
+    print(f"running {repo}: run_town.py run {' '.join(args)} --no-cache", flush=True)
+    result = run_town(repo, run_dir, args)
+    if result.returncode != 0:
+        return result, None
+    after = calibration_seconds(measure=True, given=given)
+    if before != after:
+        print(f"calibration before {fmt(before, '{:.2f}')} s, after {fmt(after, '{:.2f}')} s")
+    return result, None if before is None or after is None else (before + after) / 2
+
+
 def units(wall_s: float, calibration_s: float | None) -> float | None:
     """A wall time in calibration units."""
     return wall_s / calibration_s if calibration_s else None
