@@ -236,23 +236,27 @@ class LLMGateway:
         started = time.perf_counter()
         prompt_tokens = completion_tokens = cached_prompt_tokens = 0
         cost = 0.0
+
+        def account(failure: FailureKind | None) -> None:
+            """Accounts everything this call has used so far, with its outcome."""
+            self._account_usage(
+                agent,
+                step,
+                prompt_tokens,
+                completion_tokens,
+                cost,
+                time.perf_counter() - started,
+                retries,
+                failure,
+                cached_prompt_tokens=cached_prompt_tokens,
+            )
+
         for attempt in range(self.settings.output_retries + 1):
             attempt_request = replace(request, messages=messages)
             try:
                 completion, transient_retries = await self._send(attempt_request, step)
             except LLMError as exc:
-                latency = time.perf_counter() - started
-                self._account_usage(
-                    agent,
-                    step,
-                    prompt_tokens,
-                    completion_tokens,
-                    cost,
-                    latency,
-                    retries,
-                    exc.kind,
-                    cached_prompt_tokens=cached_prompt_tokens,
-                )
+                account(exc.kind)
                 raise
             retries += transient_retries
             prompt_tokens += completion.prompt_tokens
@@ -265,18 +269,7 @@ class LLMGateway:
                 problem = _short_validation_error(exc)
                 logger.info("invalid %s output (attempt %d): %s", step, attempt + 1, problem)
                 if attempt == self.settings.output_retries:
-                    latency = time.perf_counter() - started
-                    self._account_usage(
-                        agent,
-                        step,
-                        prompt_tokens,
-                        completion_tokens,
-                        cost,
-                        latency,
-                        retries,
-                        FailureKind.INVALID_OUTPUT,
-                        cached_prompt_tokens=cached_prompt_tokens,
-                    )
+                    account(FailureKind.INVALID_OUTPUT)
                     message = redact(f"{step}: reply did not match {output.__name__}: {problem}")
                     if self.cache is not None:  # a rerun makes the same fallback, without a call
                         self.cache.put(key, CachedReply(text="", failure=message))
@@ -292,18 +285,7 @@ class LLMGateway:
                     },
                 ]
                 continue
-            latency = time.perf_counter() - started
-            self._account_usage(
-                agent,
-                step,
-                prompt_tokens,
-                completion_tokens,
-                cost,
-                latency,
-                retries,
-                None,
-                cached_prompt_tokens=cached_prompt_tokens,
-            )
+            account(None)
             if self.cache is not None:
                 self.cache.put(
                     key,
