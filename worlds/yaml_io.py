@@ -1,4 +1,4 @@
-"""Strict YAML reading for user-written files: duplicate keys are errors, lines are tracked.
+"""Strict YAML reading for user-written files: duplicate keys and aliases are errors.
 
 PyYAML silently keeps the last of two equal keys; in a world or persona file that hides a typo
 (two sectors both called "Cafe"), so :func:`load_yaml` reports it instead. It also returns a
@@ -17,8 +17,27 @@ from worlds.errors import Problem, SpecError
 LineMap = dict[tuple[str | int, ...], int]
 
 
+class _AliasRefused(yaml.composer.ComposerError):
+    """A YAML alias (``*name``) in a user-written file."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys."""
+    """SafeLoader that refuses duplicate mapping keys and aliases.
+
+    Aliases are refused because worlds and personas get shared: a few hundred bytes of nested
+    aliases expand to billions of nodes (a "billion laughs" file) and exhaust memory.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(
+                None,
+                None,
+                f"the alias *{event.anchor} repeats another part of the file",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
@@ -57,12 +76,11 @@ def parse_yaml(text: str, source: str, error: type[SpecError] = SpecError) -> tu
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
+        fix = "check indentation and quoting"
+        if isinstance(exc, _AliasRefused):
+            fix = "write the value out in full where the alias stands (aliases are not read)"
         raise error.from_problems(
-            [
-                Problem(
-                    source, "", f"not valid YAML: {problem}", "check indentation and quoting", line
-                )
-            ]
+            [Problem(source, "", f"not valid YAML: {problem}", fix, line)]
         ) from exc
     finally:
         loader.dispose()

@@ -156,3 +156,17 @@ def test_not_a_mapping_and_bad_yaml():
     with pytest.raises(WorldError, match="not valid YAML") as exc:
         parse_ascii_world("name: [unclosed\n", "x.yaml")
     assert exc.value.problems[0].line is not None
+
+
+def test_yaml_aliases_are_refused_before_they_expand():
+    # A "billion laughs" file: eight nested anchors of nine aliases each (~400 bytes) expands
+    # to 9**8 strings when walked; it must be refused while parsing, with a fix.
+    lines = ['a0: &a0 "lol"']
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    text = "\n".join(lines) + "\n"
+    with pytest.raises(WorldError) as exc:
+        parse_ascii_world(text, "bomb.yaml")
+    problem = exc.value.problems[0]
+    assert "alias *a0" in problem.message and problem.line == 2
+    assert "write the value out in full" in problem.fix
