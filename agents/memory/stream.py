@@ -43,7 +43,7 @@ class PendingMemoriesError(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class _Pending:
     id: str
-    seq: int
+    number: int
     agent: str
     kind: MemoryKind
     text: str
@@ -55,11 +55,11 @@ class _Pending:
 class MemoryStream:
     """Memories of every agent of a run: buffered adds, batched embedding, scored retrieval.
 
-    ``add`` only buffers (and assigns the id ``f"{agent}-{seq}"`` at once, so it can be cited
-    as evidence); ``flush`` embeds everything buffered in one call, commits it to the store in
-    one transaction and then hands every agent's newly completed blocks to the vector index
-    (see ``indexing``). Reads and retrieval see flushed memories only. One thread drives a
-    stream.
+    ``add`` only buffers (and assigns the id ``f"{agent}-{n}"``, the agent's n-th memory, at
+    once, so it can be cited as evidence); ``flush`` embeds everything buffered in one call,
+    commits it to the store in one transaction and then hands every agent's newly completed
+    blocks to the vector index (see ``indexing``). Reads and retrieval see flushed memories
+    only. One thread drives a stream.
 
     Args:
         store: The memory store (the record).
@@ -94,6 +94,7 @@ class MemoryStream:
         self._embedder = embedder
         self._retriever = Retriever(store, index, weights, decay, candidate_k, index_block)
         self._pending: list[_Pending] = []
+        self._last_number: dict[str, int] = {}  # per agent, the number of its newest memory id
 
     @property
     def store(self) -> MemoryStore:
@@ -141,12 +142,12 @@ class MemoryStream:
             raise ValueError(f"memory of {agent!r} has empty text")
         if isinstance(importance, bool) or not MIN_IMPORTANCE <= int(importance) <= MAX_IMPORTANCE:
             raise ValueError(f"importance must be an integer from 1 to 10, got {importance!r}")
-        seq = self._store.reserve()
-        memory_id = f"{agent}-{seq}"
+        number = self._next_number(agent)
+        memory_id = f"{agent}-{number}"
         self._pending.append(
             _Pending(
                 memory_id,
-                seq,
+                number,
                 agent,
                 MemoryKind(kind),
                 text,
@@ -157,24 +158,41 @@ class MemoryStream:
         )
         return memory_id
 
+    def _next_number(self, agent: str) -> int:
+        """The next memory number of ``agent``: ids depend on each agent's own order only.
+
+        An agent's ids never depend on when other agents' concurrent calls return, so a rerun
+        from the response cache gives the same ids. The first number follows the highest
+        already in the store (runs written before per-agent numbering used the global one).
+        """
+        if agent not in self._last_number:
+            numbers = [int(i.rpartition("-")[2]) for i in self._store.ids(agent)]
+            self._last_number[agent] = max(numbers, default=0)
+        self._last_number[agent] += 1
+        return self._last_number[agent]
+
     def flush(self) -> list[MemoryRecord]:
         """Embed all buffered memories in one call, commit them, then index completed blocks.
 
+        Sequence numbers are given here, by agent and then in each agent's order, so the
+        store's order does not depend on which agent's reply came back first either.
+
         Returns:
-            The committed records, in the order they were added. If embedding or the commit
-            fails the buffer is kept and the error raised; an index failure is repaired from
-            the store (the memories are committed either way).
+            The committed records, by agent name and in each agent's order. If embedding or
+            the commit fails the buffer is kept and the error raised; an index failure is
+            repaired from the store (the memories are committed either way).
         """
         if not self._pending:
             return []
-        pending = self._pending
+        pending = sorted(self._pending, key=lambda p: (p.agent, p.number))
+        first_seq = self._store.reserve(len(pending))
         vectors = np.asarray(self._embedder.embed([p.text for p in pending]), dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[0] != len(pending):
             raise ValueError(f"embedder returned shape {vectors.shape} for {len(pending)} texts")
         records = [
             MemoryRecord(
                 id=p.id,
-                seq=p.seq,
+                seq=first_seq + i,
                 agent=p.agent,
                 kind=p.kind,
                 text=p.text,
@@ -336,15 +354,20 @@ class MemoryStream:
             except VectorIndexError as error:
                 logger.warning("could not delete rolled-back vectors of %r: %s", agent, error)
         self._store.truncate_after(position)
+        self._last_number.clear()
         for agent in by_agent:
             if self._store.count(agent) == 0:
                 self._index.drop(agent)
         return len(removed)
 
     def discard_pending(self) -> int:
-        """Drop buffered, unflushed memories; returns how many were dropped."""
+        """Drop buffered, unflushed memories; returns how many were dropped.
+
+        Their ids are free again: the next memories of those agents take the same numbers.
+        """
         dropped = len(self._pending)
         self._pending = []
+        self._last_number.clear()
         return dropped
 
     def close(self) -> None:

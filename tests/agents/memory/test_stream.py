@@ -27,7 +27,7 @@ def memory(tmp_path, embedder):
 def test_add_buffers_and_flush_embeds_every_agent_in_one_call(memory, embedder):
     ada = memory.add("Ada", MemoryKind.OBSERVATION, "Ada sees the bakery", T0, 2)
     bob = memory.add("Bob", "plan", "Bob plans to open the shop", T0, 5, evidence=[ada])
-    assert (ada, bob) == ("Ada-1", "Bob-2")
+    assert (ada, bob) == ("Ada-1", "Bob-1")
     assert memory.pending == 2 and memory.count() == 0 and embedder.calls == []
 
     records = memory.flush()
@@ -38,6 +38,31 @@ def test_add_buffers_and_flush_embeds_every_agent_in_one_call(memory, embedder):
     assert memory.pending == 0 and memory.count() == 2
     assert memory.index.count("Ada") == 1 and memory.index.count("Bob") == 1
     assert memory.flush() == [] and len(embedder.calls) == 1
+
+
+def test_ids_and_store_order_do_not_depend_on_how_agents_interleave(memory, tmp_path):
+    memory.add("Bob", "plan", "Bob plans", T0, 5)
+    memory.add("Ada", "observation", "Ada sees", T0, 2)
+    memory.add("Bob", "observation", "Bob sees", T0, 2)
+    first = [(r.id, r.seq) for r in memory.flush()]
+    # The same memories added in another interleaving (concurrent calls returning in another
+    # order) into an empty store get the same ids and the same store order.
+    memory.truncate_after(0)
+    memory.add("Ada", "observation", "Ada sees", T0, 2)
+    memory.add("Bob", "plan", "Bob plans", T0, 5)
+    memory.add("Bob", "observation", "Bob sees", T0, 2)
+    again = [(r.id, r.seq) for r in memory.flush()]
+    assert [i for i, _ in first] == ["Ada-1", "Bob-1", "Bob-2"] == [i for i, _ in again]
+    assert [s for _, s in again] == sorted(s for _, s in again)
+    assert memory.add("Ada", "plan", "Ada plans", T0, 3) == "Ada-2"
+
+
+def test_discarded_memories_free_their_ids(memory):
+    memory.add("Ada", "observation", "kept", T0, 2)
+    memory.flush()
+    assert memory.add("Ada", "observation", "dropped", T0, 2) == "Ada-2"
+    assert memory.discard_pending() == 1
+    assert memory.add("Ada", "observation", "redone", T0, 2) == "Ada-2"
 
 
 def test_add_rejects_bad_importance_and_empty_text(memory):
@@ -204,7 +229,7 @@ def test_index_takes_each_agents_memories_a_block_at_a_time(tmp_path, embedder):
     for i in range(2):
         memory.add("Ada", "observation", f"late {i}", T0 + timedelta(hours=1), 3)
     memory.flush()
-    assert memory.index.ids("Ada") == {"Ada-1", "Ada-2", "Ada-4"}
+    assert memory.index.ids("Ada") == {"Ada-1", "Ada-2", "Ada-3"}
     # The newest memory is not in the index, yet it is found first.
     found = memory.retrieve("Ada", "late 1", T0 + timedelta(hours=2), k=4)
     assert found[0].record.text == "late 1"
