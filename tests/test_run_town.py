@@ -95,6 +95,7 @@ def test_real_cli_run_on_the_small_local_model(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the wait for the second frame below allows 600 s
 def test_kill_9_leaves_a_readable_trajectory_and_resume_continues(tmp_path):
     out = tmp_path / "run"
     process = subprocess.Popen(

@@ -48,6 +48,7 @@ def wait_for_progress(run_dir: Path, seen: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a fresh process per kill; the last one may take 300 s to finish
 def test_repeated_kill_9_never_loses_a_complete_tick_or_a_committed_memory(tmp_path):
     rng = random.Random(11)
     run_dir = tmp_path / "run"

