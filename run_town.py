@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -71,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "--conversation-mode",
         choices=("line", "scene"),
         default=None,
-        help="line: one LLM call per spoken line; scene: the opener writes the whole exchange "
-        "in one call",
+        help="scene (default): the opener writes the whole exchange in one call; line: one LLM "
+        "call per spoken line",
     )
     run.add_argument("--out", type=Path, default=None, help="run folder (default runs/<id>)")
     run.add_argument(
@@ -99,12 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", help="continue a run from its last checkpoint")
     resume.add_argument("run_dir", type=Path)
     resume.add_argument("--hours", type=float, default=None, help="extend the run's span")
+    resume.add_argument(
+        "--max-tokens", type=int, default=None, help="a new token budget for the whole run"
+    )
     resume.add_argument("--quiet", action="store_true")
     resume.add_argument("--progress", action="store_true", help="progress line off a terminal too")
     fork = sub.add_parser("fork", help="copy a run at a checkpoint into a new run folder")
     fork.add_argument("run_dir", type=Path)
     fork.add_argument("--tick", type=int, required=True)
     fork.add_argument("--out", type=Path, required=True)
+    fork.add_argument(
+        "--max-tokens", type=int, default=None, help="a new token budget for the forked run"
+    )
     world = sub.add_parser("world", help="world files")
     world_sub = world.add_subparsers(dest="world_command", required=True)
     check = world_sub.add_parser("check", help="validate a world file and summarise it")
@@ -149,6 +156,7 @@ def user_error_message(exc: BaseException) -> str | None:
     from pydantic import ValidationError
 
     from agents.assembly import CastError
+    from agents.llm.errors import LLMSetupError
     from agents.llm.local_models import LocalModelError
     from agents.memory.index import ChromaUnreachable
     from agents.persona import PersonaError
@@ -166,6 +174,7 @@ def user_error_message(exc: BaseException) -> str | None:
         TrajectoryError,
         AnalysisError,
         ChromaUnreachable,
+        LLMSetupError,
     )
     if isinstance(exc, user_errors):
         return str(exc)
@@ -197,9 +206,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"--out {run_dir}: a run is already there (use resume, or another --out)")
     if args.viewer:
         return _run_with_viewer(config, world, personas, run_dir, args.quiet, args.progress)
-    town = open_town(config, world, personas, run_dir)
-    town.start()
-    return run_and_report(town, args.quiet, progress_line=args.progress)
+    created = not run_dir.exists()
+    try:
+        town = open_town(config, world, personas, run_dir)
+        town.start()
+        return run_and_report(town, args.quiet, progress_line=args.progress)
+    except Exception:
+        if created and not _has_a_tick(run_dir):  # nothing of the run was complete: no folder
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+
+
+def _has_a_tick(run_dir: Path) -> bool:
+    """Whether the run folder's trajectory holds at least one complete tick."""
+    from simulation.trajectory import read_trajectory
+
+    try:
+        return bool(read_trajectory(run_dir).frames)
+    except Exception:  # no trajectory, or not even a header
+        return False
 
 
 def _run_with_viewer(

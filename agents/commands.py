@@ -16,8 +16,64 @@ class UserError(Exception):
     """A problem with the user's input: printed without a traceback, exit code 2."""
 
 
+# The ``run`` flag that sets each field of RunConfig (and of its LLMSettings and event specs).
+RUN_FLAGS = {
+    "world": "--world",
+    "personas": "--personas",
+    "agents": "--agents",
+    "start": "--start",
+    "hours": "--hours",
+    "minutes_per_tick": "--minutes-per-tick",
+    "seed": "--seed",
+    "conversation_mode": "--conversation-mode",
+    "events": "--event",
+    "at": "--event",
+    "text": "--event",
+    "whispers": "--whisper",
+    "agent": "--whisper",
+    "model": "--model",
+    "api_base": "--api-base",
+    "api_key_env": "--api-key-env",
+    "concurrency": "--concurrency",
+    "structured_output": "--structured-output",
+    "max_run_tokens": "--max-tokens",
+    "chroma": "--chroma",
+}
+
+
+def flag_error(exc: Any, flags: dict[str, str] = RUN_FLAGS) -> UserError:
+    """One line naming the flag, the value and what to give, for a pydantic ValidationError.
+
+    Args:
+        exc: The ``pydantic.ValidationError`` raised while building settings from flags.
+        flags: Field name → the flag that sets it.
+
+    Returns:
+        A :class:`UserError` for the first error, e.g. ``--start '25:99': '25:99' is not a
+        date-time like '2026-02-13 07:00'``.
+    """
+    first = exc.errors()[0]
+    names = [str(part) for part in first["loc"] if not isinstance(part, int)]
+    flag = next((flags[name] for name in reversed(names) if name in flags), None)
+    message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    value = first.get("input")
+    shown = repr(value) if isinstance(value, str | int | float) else ""
+    if flag is None:
+        return UserError(f"{'.'.join(names) or 'settings'}: {message}")
+    return UserError(f"{flag} {shown}: {message}" if shown else f"{flag}: {message}")
+
+
 def config_from_args(args: argparse.Namespace) -> Any:
     """Builds the run configuration from ``run`` arguments (UserError on a bad one)."""
+    from pydantic import ValidationError
+
+    try:
+        return _config_from_args(args)
+    except ValidationError as exc:
+        raise flag_error(exc) from None
+
+
+def _config_from_args(args: argparse.Namespace) -> Any:
     from agents.llm.settings import DEFAULT_MODEL, LLMSettings
     from agents.run_config import RunConfig, ScheduledEventSpec, WhisperSpec
 
@@ -48,23 +104,20 @@ def config_from_args(args: argparse.Namespace) -> Any:
         cache=not args.no_cache,
         max_run_tokens=args.max_tokens,
     )
-    try:
-        return RunConfig(
-            world=args.world,
-            personas=[p.strip() for p in args.personas.split(",")] if args.personas else [],
-            agents=args.agents if args.agents is not None else (None if args.personas else 3),
-            start=args.start,
-            hours=args.hours,
-            minutes_per_tick=args.minutes_per_tick,
-            seed=args.seed,
-            llm=llm,
-            **({"conversation_mode": args.conversation_mode} if args.conversation_mode else {}),
-            events=events,
-            whispers=whispers,
-            chroma=chroma,
-        )
-    except ValueError as exc:
-        raise UserError(str(exc).replace("\n", " ")) from None
+    return RunConfig(
+        world=args.world,
+        personas=[p.strip() for p in args.personas.split(",")] if args.personas else [],
+        agents=args.agents if args.agents is not None else (None if args.personas else 3),
+        start=args.start,
+        hours=args.hours,
+        minutes_per_tick=args.minutes_per_tick,
+        seed=args.seed,
+        llm=llm,
+        **({"conversation_mode": args.conversation_mode} if args.conversation_mode else {}),
+        events=events,
+        whispers=whispers,
+        chroma=chroma,
+    )
 
 
 def _chroma_server(address: str) -> Any:
@@ -134,6 +187,7 @@ def run_and_report(
     is a terminal or ``progress_line`` asks for it. ``progress`` (a ``viz.progress.RunProgress``,
     e.g. shared with a live viewer) is told of every tick.
     """
+    from agents.llm.errors import LLMSetupError
     from agents.memory.index import ChromaUnreachable
 
     line = None
@@ -154,6 +208,9 @@ def run_and_report(
             f"{exc}; {town.run_dir} keeps every complete tick: once the server answers, "
             f"continue with `python run_town.py resume {town.run_dir}`"
         ) from None
+    except LLMSetupError as exc:  # at the first call: the tick in progress is not written
+        town.memory.discard_pending()
+        raise UserError(str(exc)) from None
     finally:
         if progress is not None:
             progress.finish()
@@ -185,11 +242,25 @@ def load_run_folder(run_dir: Path) -> tuple[Any, Any, list[Any]]:
     return config, world, personas
 
 
+def with_token_budget(config: Any, max_tokens: int | None) -> Any:
+    """The run's config with a new token budget (``--max-tokens`` of resume and fork).
+
+    A run stopped by its budget continues with a larger one; the tokens already spent count.
+    """
+    if max_tokens is None:
+        return config
+    if max_tokens < 1:
+        raise UserError(f"--max-tokens {max_tokens}: give a number of tokens of 1 or more")
+    llm = config.llm.model_copy(update={"max_run_tokens": max_tokens})
+    return config.model_copy(update={"llm": llm})
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     """``resume``: continue a run from its last checkpoint, in the same folder."""
     config, world, personas = load_run_folder(args.run_dir)
     if args.hours is not None:
         config = config.model_copy(update={"hours": args.hours})
+    config = with_token_budget(config, args.max_tokens)
     town = open_town(config, world, personas, args.run_dir)
     tick = town.restore()
     town.open_outputs()
@@ -211,6 +282,7 @@ def cmd_fork(args: argparse.Namespace) -> int:
         if int(later.stem.removeprefix("tick-")) > args.tick:
             later.unlink()
     config, world, personas = load_run_folder(args.out)
+    config = with_token_budget(config, args.max_tokens)
     town = open_town(config, world, personas, args.out)
     try:
         town.restore(args.tick)

@@ -43,7 +43,7 @@ class GenerativeMind:
         template: The agent's usual day, from its routine, workplace and the town's hours.
         reflection_threshold: Summed importance of new memories that triggers a reflection.
         retention_ticks: How long an observation counts as already seen.
-        conversation_mode: ``"line"`` (a call per line) or ``"scene"`` (a call per exchange).
+        conversation_mode: ``"scene"`` (a call per exchange) or ``"line"`` (a call per line).
         plan_check: Checks the model's additions to a day plan.
         steps: The run's shared library of block decompositions.
     """
@@ -54,7 +54,7 @@ class GenerativeMind:
         template: DayTemplate,
         reflection_threshold: int = DEFAULT_THRESHOLD,
         retention_ticks: int = 6,
-        conversation_mode: ConversationMode = "line",
+        conversation_mode: ConversationMode = "scene",
         plan_check: PlanCheck | None = None,
         steps: StepLibrary | None = None,
     ) -> None:

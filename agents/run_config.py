@@ -72,7 +72,7 @@ class RunConfig(BaseModel):
     retention_ticks: int = Field(6, ge=1)
     reflection_threshold: int = Field(150, ge=1)
     conversation_mode: Literal["line", "scene"] = Field(
-        "line", description="'line': a call per line; 'scene': the opener writes the exchange."
+        "scene", description="'scene': the opener writes the exchange; 'line': a call per line."
     )
     ambient_per_hour: float = Field(0.1, ge=0, le=10)
     embedder: str | None = None

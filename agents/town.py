@@ -204,9 +204,21 @@ class Town:
         return self.model.now
 
     def step(self) -> Frame:
-        """Runs one tick (checkpointing every ``checkpoint_every`` ticks)."""
+        """Runs one tick (checkpointing every ``checkpoint_every`` ticks).
+
+        A tick abandoned by a stop (a spent budget) leaves nothing behind: the model returns
+        to the tick's start, and so do the memories, the LLM accounting and the step library,
+        so that the final checkpoint is the last complete tick and a resume redoes the tick.
+        """
+        ledger = self.llm.ledger.get_state()
+        steps = self.steps.get_state() if self.steps is not None else None
         self.model.step()
-        if self.model.running and self.model.clock.tick % self.config.checkpoint_every == 0:
+        if self.model.abandoned_tick is not None:
+            self.memory.discard_pending()
+            self.llm.ledger.set_state(ledger)
+            if self.steps is not None:
+                self.steps.set_state(steps)
+        elif self.model.running and self.model.clock.tick % self.config.checkpoint_every == 0:
             self.checkpoint()
         return self.model.frame
 

@@ -93,11 +93,6 @@ class ConversationBook:
         """The conversations ``agent`` was in that ended since it was last told, with all turns."""
         return tuple(self._untold.pop(agent, ()))
 
-    def give_back(self, agent: str, views: tuple[ConversationView, ...]) -> None:
-        """Puts conversations taken by :meth:`take_finished` back, first (an abandoned tick)."""
-        if views:
-            self._untold[agent] = [*views, *self._untold.get(agent, ())]
-
     def has_untold(self, agent: str) -> bool:
         """Whether ``agent`` has finished conversations it has not been told of yet."""
         return bool(self._untold.get(agent))

@@ -99,6 +99,7 @@ class TownModel(mesa.Model):
         self.sinks: list[FrameSink] = list(sinks or [])
         self.after_tick: list[TickHook] = list(after_tick or [])
         self.stop_reason: str | None = None
+        self.abandoned_tick: int | None = None
         self.event_judge = event_judge
         self.usage = usage
         self._tick_events: list[Event] = []
@@ -152,8 +153,13 @@ class TownModel(mesa.Model):
     def step(self) -> None:
         """Runs one tick. On :class:`StopRun` the tick is abandoned and ``running`` is False.
 
-        Events recorded between ticks (a whisper, an injection) belong to the next frame.
+        An abandoned tick leaves no trace: the model returns to its state at the start of the
+        tick (clock, bodies, minds, narrator, queue, random streams), as a checkpoint taken
+        then would restore it, and ``abandoned_tick`` names the tick. Events recorded between
+        ticks (a whisper, an injection) belong to the next frame.
         """
+        start_state = self.get_state()
+        self.abandoned_tick = None
         now = self.clock.advance()
         tick = self.clock.tick
         addressed = self._release_events(tick, now)
@@ -169,11 +175,9 @@ class TownModel(mesa.Model):
         try:
             intentions = self._runner.run(self._decide_all(perceptions))
         except StopRun as stop:
-            for name, perception in perceptions.items():  # told again in the tick redone
-                self.conversations.give_back(name, perception.finished)
-            self.clock.tick -= 1
-            self.steps -= 1
-            self._tick_events = []
+            self.set_state(start_state)
+            self.steps -= 1  # Mesa counted the step before calling it
+            self.abandoned_tick = tick
             self.stop_reason = str(stop)
             self.running = False
             return
@@ -230,10 +234,24 @@ class TownModel(mesa.Model):
         )
 
     async def _decide_all(self, perceptions: dict[str, Perception]) -> dict[str, Action]:
+        """Runs the awake minds concurrently; the first to fail cancels the others.
+
+        Raises:
+            StopRun: A mind asked the run to stop (the other minds are cancelled first).
+            Exception: A mind's error; several errors of one type raise the first of them,
+                errors of different types raise them all as an ExceptionGroup.
+        """
         names = [n for n, p in perceptions.items() if not self._sleeping_through(p)]
-        results = await asyncio.gather(*(self.minds[n].decide(perceptions[n]) for n in names))
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self.minds[n].decide(perceptions[n])) for n in names]
+        except BaseExceptionGroup as failed:
+            errors = failed.exceptions
+            if all(type(error) is type(errors[0]) for error in errors):
+                raise errors[0] from None
+            raise
         intentions: dict[str, Action] = dict.fromkeys(perceptions, Continue())
-        intentions.update(zip(names, results, strict=True))
+        intentions.update(zip(names, (task.result() for task in tasks), strict=True))
         return intentions
 
     def _sleeping_through(self, perception: Perception) -> bool:

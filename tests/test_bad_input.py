@@ -76,16 +76,18 @@ def test_broken_persona_files(tmp_path, persona, expected):
     [
         (["--hours", "-2"], "--hours"),
         (["--hours", "0"], "--hours"),
-        (["--agents", "0"], "agents"),
+        (["--agents", "0"], "--agents 0: "),
         (["--agents", "99"], "only"),
-        (["--minutes-per-tick", "0"], "minutes_per_tick"),
-        (["--start", "2026-13-45 07:00"], "2026-13-45"),
+        (["--minutes-per-tick", "0"], "--minutes-per-tick 0: "),
+        (["--start", "2026-13-45 07:00"], "--start '2026-13-45 07:00': "),
+        (["--start", "25:99"], "--start '25:99': '25:99' is not a date-time like"),
+        (["--max-tokens", "-5"], "--max-tokens -5: "),
         (["--world", "atlantis"], "atlantis"),
         (["--model", "local/no-such-model"], "no-such-model"),
         (["--model", "/tmp/missing-model.gguf"], "missing-model.gguf"),
-        (["--event", "25:99 a party"], "25:99"),
+        (["--event", "25:99 a party"], "--event '25:99': '25:99' is not a time of day"),
         (["--whisper", "Nobody Here: hello"], "Nobody Here"),
-        (["--concurrency", "0"], "concurrency"),
+        (["--concurrency", "0"], "--concurrency 0: "),
         (["--seed", "abc"], "--seed"),
         (["--chroma", "localhost"], "HOST:PORT"),
         (["--chroma", "localhost:99999"], "HOST:PORT"),
@@ -104,6 +106,27 @@ def test_bad_run_arguments(tmp_path, args, expected):
         *[a for a in args],
     )
     assert_user_error(result, expected)
+    assert "pydantic" not in result.stderr  # one line of ours, not a validation dump
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_model_no_provider_knows_stops_the_run_at_once_and_writes_nothing(tmp_path):
+    out = tmp_path / "run"
+    result = gentown(
+        "run",
+        "--world",
+        "two_rooms",
+        "--model",
+        "no-such-provider/nothing",
+        "--hours",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    )
+    assert_user_error(result, "'no-such-provider/nothing' cannot be used", "fix: check --model")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
 
 
 def test_unknown_command_and_missing_arguments():

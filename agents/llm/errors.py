@@ -58,15 +58,30 @@ class LLMBudgetExceeded(LLMError):
     kind = FailureKind.BUDGET
 
 
+class LLMSetupError(Exception):
+    """No call to this model can succeed: an unknown model or provider, or refused credentials.
+
+    It is not an :class:`LLMError`, so no step falls back on it: the run stops at the first call
+    and the command line prints the message (exit code 2).
+    """
+
+    kind: FailureKind = FailureKind.PROVIDER
+
+
 class BackendError(Exception):
     """Raised by a completion backend; ``transient`` errors are retried with backoff.
 
     Attributes:
         kind: The failure category.
         transient: Whether a retry may succeed (rate limits, timeouts, 5xx).
+        permanent: Whether every call will fail the same way (the model or the credentials
+            are wrong), so the run must stop.
     """
 
-    def __init__(self, message: str, *, kind: FailureKind, transient: bool) -> None:
+    def __init__(
+        self, message: str, *, kind: FailureKind, transient: bool, permanent: bool = False
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.transient = transient
+        self.permanent = permanent

@@ -30,6 +30,7 @@ from agents.llm.errors import (
     LLMError,
     LLMOutputError,
     LLMProviderError,
+    LLMSetupError,
 )
 from agents.llm.secrets import redact
 from agents.llm.settings import LLMSettings
@@ -154,7 +155,8 @@ class LLMGateway:
         Raises:
             LLMBudgetExceeded: The run's budget is spent; no call was made.
             LLMOutputError: The reply did not validate after the allowed retries.
-            LLMProviderError: The provider failed permanently or past the retry bound.
+            LLMProviderError: The provider failed past the retry bound.
+            LLMSetupError: No call to this model can succeed (unknown model, bad key).
         """
         if not self.budget_left():
             self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, FailureKind.BUDGET)
@@ -255,7 +257,7 @@ class LLMGateway:
             attempt_request = replace(request, messages=messages)
             try:
                 completion, transient_retries = await self._send(attempt_request, step)
-            except LLMError as exc:
+            except (LLMError, LLMSetupError) as exc:
                 account(exc.kind)
                 raise
             retries += transient_retries
@@ -306,6 +308,13 @@ class LLMGateway:
                     return await self.backend.complete(request), attempt
             except BackendError as exc:
                 message = redact(str(exc))
+                if exc.permanent:
+                    reason = message.splitlines()[0][:200]
+                    raise LLMSetupError(
+                        f"model {self.settings.model!r} cannot be used ({reason}); fix: "
+                        "check --model (provider/name, e.g. openai/gpt-4o-mini), and that "
+                        "--api-key-env names a variable holding a valid key"
+                    ) from None
                 if not exc.transient or attempt == self.settings.transient_retries:
                     raise LLMProviderError(f"{step}: {message}", step=step, kind=exc.kind) from None
                 delay = min(

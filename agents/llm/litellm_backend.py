@@ -35,6 +35,10 @@ def import_litellm() -> Any:
     return litellm
 
 
+# litellm raises a BadRequestError with this text for a model whose provider it does not know.
+UNKNOWN_PROVIDER = "LLM Provider NOT provided"
+
+
 class LiteLLMBackend:
     """Sends requests through ``litellm.acompletion``.
 
@@ -69,6 +73,7 @@ class LiteLLMBackend:
                 f"model {model!r} needs the bundled local runtime, but none was configured",
                 kind=FailureKind.PROVIDER,
                 transient=False,
+                permanent=True,
             )
         from agents.llm.local_provider import register_local_provider
 
@@ -146,4 +151,9 @@ class LiteLLMBackend:
         )
         if isinstance(exc, transient_types):
             return BackendError(message, kind=FailureKind.PROVIDER, transient=True)
-        return BackendError(message, kind=FailureKind.PROVIDER, transient=False)
+        permanent = isinstance(
+            exc, lt.AuthenticationError | lt.PermissionDeniedError | lt.NotFoundError
+        ) or (isinstance(exc, lt.BadRequestError) and UNKNOWN_PROVIDER in str(exc))
+        return BackendError(
+            message, kind=FailureKind.PROVIDER, transient=False, permanent=permanent
+        )

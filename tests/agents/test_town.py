@@ -46,8 +46,11 @@ def test_conversation_is_remembered_by_both_sides(make_town):
     assert len({e.tick for e in utterances}) >= 2  # said over several ticks
 
 
-def test_whispered_party_spreads_to_two_others_within_a_day(make_town):
-    town = make_town(hours=24, start="2026-02-13 07:00")
+def test_plumbing_a_whisper_reaches_others_memories_through_conversations(make_town):
+    """Plumbing only: the double repeats any remembered party line, so this shows the path
+    (whisper → memory → conversation → others' memories), not that minds pass news on. That
+    is measured on the bundled model by benchmarks/bench_believability.py."""
+    town = make_town(hours=24, start="2026-02-13 07:00", conversation_mode="line")
     town.start()
     town.whisper("Isabel Ortiz", PARTY)
     town.run()
@@ -151,13 +154,13 @@ def test_a_run_over_its_budget_stops_cleanly_with_a_checkpoint_and_a_reason(make
 
 def test_interviewing_a_finished_run_changes_nothing(make_town, tmp_path):
     run_dir = tmp_path / "run"
-    town = make_town(hours=1, run_dir=run_dir)
+    town = make_town(hours=1, run_dir=run_dir, conversation_mode="line")
     town.start()
     town.whisper("Tom Reyes", "I promised to fix the cafe's door on Friday")
     town.run()
     town.close()
     trajectory_before = (run_dir / "trajectory.jsonl").read_bytes()
-    reopened = make_town(hours=1, run_dir=run_dir)
+    reopened = make_town(hours=1, run_dir=run_dir, conversation_mode="line")
     reopened.restore(read_only=True)
     before = {m.id: m.last_accessed for m in reopened.memory.recent("Tom Reyes", 500)}
     answer = reopened.interview("Tom Reyes", "What did you promise?")
@@ -226,3 +229,39 @@ def test_a_whisper_to_a_stopped_run_reaches_the_trajectory_after_resume(make_tow
     assert (EventKind.WHISPER, PARTY) in kinds
     added = [e for e in frames[2].events if e.kind == EventKind.MEMORY_ADDED]
     assert memory_id in {e.data["id"] for e in added}
+
+
+def test_a_budget_stop_then_a_larger_budget_equals_one_uninterrupted_run(make_town, tmp_path):
+    """What ``run --max-tokens`` then ``resume --max-tokens`` (larger) do, ids included."""
+    from agents.commands import with_token_budget
+
+    straight = make_town(hours=3, run_dir=tmp_path / "straight", checkpoint_every=4)
+    straight.start()
+    straight.run()
+    expected = read_trajectory(straight.run_dir).frames
+    spent = straight.llm.ledger.total.tokens
+
+    stopped = make_town(
+        hours=3,
+        run_dir=tmp_path / "split",
+        checkpoint_every=4,
+        llm_options={"max_run_tokens": spent // 2},
+    )
+    stopped.start()
+    summary = stopped.run()
+    stopped.close()
+    assert summary["stop_reason"].startswith("LLM budget spent")
+    assert 0 < summary["ticks"] < len(expected)
+    larger = with_token_budget(stopped.config, spent + 1).llm.max_run_tokens
+    resumed = make_town(
+        hours=3,
+        run_dir=tmp_path / "split",
+        checkpoint_every=4,
+        llm_options={"max_run_tokens": larger},
+    )
+    assert resumed.restore() == summary["ticks"]
+    resumed.open_outputs()
+    assert resumed.run()["stop_reason"] == "completed"
+    frames = read_trajectory(resumed.run_dir).frames
+    assert any(e.kind == EventKind.MEMORY_ADDED for f in frames for e in f.events)
+    assert frames == expected

@@ -79,13 +79,3 @@ def test_a_checkpoint_without_untold_conversations_restores_as_none_untold():
     restored = ConversationBook()
     restored.set_state(state)
     assert restored.take_finished("Ana") == ()
-
-
-def test_transcripts_given_back_are_told_again_first():
-    book = ConversationBook()
-    book.close(talk(book, turns=2))
-    taken = book.take_finished("Ana")
-    book.close(talk(book, turns=3))
-    book.give_back("Ana", taken)
-    book.give_back("Ana", ())
-    assert [len(v.turns) for v in book.take_finished("Ana")] == [2, 3]

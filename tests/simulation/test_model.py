@@ -1,9 +1,11 @@
+import asyncio
 from datetime import datetime
 
 import pytest
 
 from simulation.actions import DoActivity, Say, Sleep
 from simulation.events import EventKind
+from simulation.mind import StopRun
 from simulation.model import Resident, TownConfig, TownModel
 from simulation.senses import SenseLimits
 from tests.doubles.minds import ScriptedMind
@@ -228,3 +230,52 @@ def test_checkpoint_restore_continues_exactly_like_an_uninterrupted_run(world):
     for expected in frames[4:]:
         resumed.step()
         assert resumed.frame == expected
+
+
+class StopsAt(ScriptedMind):
+    """Raises StopRun (a spent budget) the first time it decides at ``tick``."""
+
+    def __init__(self, plan, tick):
+        super().__init__(plan)
+        self.stop_at = tick
+
+    async def decide(self, perception):
+        if perception.tick == self.stop_at:
+            self.stop_at = None
+            await asyncio.sleep(0)  # let the other minds start first
+            raise StopRun("budget spent")
+        return await super().decide(perception)
+
+
+class Slow(ScriptedMind):
+    """A mind whose decision takes long; notes whether it was cancelled."""
+
+    cancelled = False
+
+    async def decide(self, perception):
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        return await super().decide(perception)
+
+
+def test_a_stopped_tick_leaves_the_model_as_it_was_and_cancels_the_other_minds(world):
+    plans = {
+        "Ana": {1: DoActivity(description="getting coffee", arena=COUNTER)},
+        "Bo": {1: DoActivity(description="cooking", arena=KITCHEN)},
+    }
+    model, _ = make(world, plans)
+    model.step()
+    model.inject("The bell rings.", place="Corner Cafe")
+    model.minds["Ana"] = StopsAt(plans["Ana"], tick=2)
+    slow = model.minds["Bo"] = Slow(plans["Bo"])
+    before = model.get_state()
+    model.step()
+    assert not model.running and model.stop_reason == "budget spent"
+    assert model.abandoned_tick == 2 and model.clock.tick == 1 and model.steps == 1
+    assert slow.cancelled  # no mind keeps running after the stop
+    after = model.get_state()
+    # Released events, random draws, walking and the frame are all as at the end of tick 1.
+    assert after == before

@@ -45,7 +45,7 @@ class Parrot(TownScript):
 
 def test_a_line_already_said_in_the_conversation_is_asked_again(make_town):
     script = Parrot()
-    town = make_town(hours=3, script=script)
+    town = make_town(hours=3, script=script, conversation_mode="line")
     town.start()
     summary = town.run()
 

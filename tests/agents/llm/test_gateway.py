@@ -11,8 +11,10 @@ from agents.llm.errors import (
     BackendError,
     FailureKind,
     LLMBudgetExceeded,
+    LLMError,
     LLMOutputError,
     LLMProviderError,
+    LLMSetupError,
 )
 from agents.llm.gateway import CallEvent, LLMGateway
 from agents.llm.settings import LLMSettings
@@ -147,6 +149,24 @@ def test_permanent_provider_error_is_not_retried(prompts):
     with pytest.raises(LLMProviderError):
         ask(make_gateway(prompts, backend))
     assert len(backend.requests) == 1
+
+
+def test_an_unusable_model_stops_at_the_first_call_with_a_fix(prompts):
+    unusable = BackendError(
+        "NotFoundError: no such model\nmore detail",
+        kind=FailureKind.PROVIDER,
+        transient=False,
+        permanent=True,
+    )
+    backend = ScriptedBackend([unusable, GOOD])
+    gateway = make_gateway(prompts, backend)
+    with pytest.raises(LLMSetupError) as info:
+        ask(gateway)
+    assert not isinstance(info.value, LLMError)  # no step can take it for a fallback
+    message = str(info.value)
+    assert "\n" not in message and "no such model" in message and "fix: check --model" in message
+    assert len(backend.requests) == 1
+    assert gateway.ledger.total.failures == {"provider_error": 1}
 
 
 def test_cache_hit_makes_no_call_and_gives_identical_output(prompts, tmp_path):

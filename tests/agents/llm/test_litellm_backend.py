@@ -38,6 +38,7 @@ def test_mock_response_round_trip_through_litellm():
     ],
 )
 def test_litellm_exceptions_map_to_typed_backend_errors(error_name, kind, transient):
+    """Only a refused key (or an unknown model) is permanent: no later call can succeed."""
     litellm = import_litellm()
     error = getattr(litellm, error_name)(message="boom", llm_provider="openai", model="gpt")
     backend = LiteLLMBackend()
@@ -46,13 +47,21 @@ def test_litellm_exceptions_map_to_typed_backend_errors(error_name, kind, transi
         asyncio.run(backend.complete(request()))
     assert info.value.kind == kind
     assert info.value.transient is transient
+    assert info.value.permanent is (error_name == "AuthenticationError")
+
+
+def test_a_model_of_no_known_provider_is_a_permanent_error():
+    backend = LiteLLMBackend()
+    with pytest.raises(BackendError) as info:
+        asyncio.run(backend.complete(request(model="no-such-provider/nothing")))
+    assert info.value.permanent and not info.value.transient
 
 
 def test_local_model_without_runtime_is_a_clear_permanent_error():
     backend = LiteLLMBackend(local_runtime=None)
     with pytest.raises(BackendError) as info:
         asyncio.run(backend.complete(request(model="local/smollm2-135m")))
-    assert not info.value.transient
+    assert not info.value.transient and info.value.permanent
     assert "local runtime" in str(info.value)
 
 
