@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,12 +33,15 @@ class ScheduledEventSpec(BaseModel):
         return value.strip()
 
     def when(self, start: datetime) -> datetime:
-        """The event's date-time, taking ``HH:MM`` as the first day's (or the next if passed)."""
+        """The event's date-time: ``HH:MM`` on the first day, or the next if before ``start``.
+
+        An event at 06:00 in a run that starts at 07:00 happens the next morning.
+        """
         if len(self.at) > 5:
             return parse_datetime(self.at)
         clock = parse_clock_time(self.at)
         when = start.replace(hour=clock.hour, minute=clock.minute)
-        return when
+        return when if when >= start else when + timedelta(days=1)
 
 
 class WhisperSpec(BaseModel):

@@ -4,7 +4,8 @@ A :class:`Town` is built from a world, personas and the run's services (LLM gate
 stream); it owns the Mesa model, the minds, the trajectory writer and checkpoints. The CLI is a
 thin layer over it::
 
-    town = Town.create(RunConfig(world="two_rooms", hours=2), run_dir=Path("runs/demo"), ...)
+    town = create_town(RunConfig(world="two_rooms", hours=2), Path("runs/demo"))
+    town.start()
     town.whisper("Ana Ruiz", "I want to throw a party at the cafe tomorrow at 17:00")
     town.run()
 """

@@ -2,7 +2,9 @@
 
 Keyed by a hash of everything that determines a reply (model, messages, sampling parameters and
 output schema), stored in SQLite so a rerun of the same seed replays a run without calling the
-model. Only replies that validated are stored.
+model. A reply that validated is stored with its text; a call that still failed validation
+after its retries is stored as that failure, so a rerun makes the same fallback without a call.
+Provider errors (timeouts, refusals) are not stored.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import BaseModel
 
 
 class CachedReply(BaseModel):
-    """A validated reply as stored in the cache."""
+    """A reply as stored in the cache: a validated reply's text, or the failure it ended in."""
 
     text: str
     prompt_tokens: int = 0

@@ -1,8 +1,9 @@
 """The real completion backend: every LLM call of gentown goes through litellm.
 
-This is the only module that imports litellm. It maps litellm's exception types onto
-:class:`~agents.llm.errors.BackendError` (transient for rate limits, timeouts and 5xx) and
-registers the bundled local runtime as litellm's ``local/`` provider.
+It maps litellm's exception types onto :class:`~agents.llm.errors.BackendError` (transient
+for rate limits, timeouts and 5xx; permanent for an unknown model or provider and refused
+credentials) and registers the bundled local runtime as litellm's ``local/`` provider.
+:func:`import_litellm` is the one place litellm is imported and configured.
 """
 
 from __future__ import annotations

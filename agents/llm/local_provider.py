@@ -531,7 +531,9 @@ def _warn_once(message: str) -> None:
 @cache
 def _handler_class() -> type:
     """Defines the litellm handler class on first use, so importing this module stays cheap."""
-    import litellm
+    from agents.llm.litellm_backend import import_litellm
+
+    litellm = import_litellm()
     from litellm.llms.custom_llm import CustomLLM, CustomLLMError
     from litellm.types.utils import PromptTokensDetailsWrapper, Usage
 
@@ -606,12 +608,9 @@ def register_local_provider(runtime: LocalRuntime) -> None:
     Args:
         runtime: The runtime that serves the requests.
     """
-    import os
+    from agents.llm.litellm_backend import import_litellm
 
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
-
-    litellm.suppress_debug_info = True
+    litellm = import_litellm()
     current = getattr(litellm, "custom_provider_map", None) or []
     kept = [entry for entry in current if entry.get("provider") != PROVIDER]
     litellm.custom_provider_map = [
