@@ -70,6 +70,12 @@ class RunConfig(BaseModel):
     events: list[ScheduledEventSpec] = Field(default_factory=list)
     whispers: list[WhisperSpec] = Field(default_factory=list)
     checkpoint_every: int = Field(6, ge=1)
+    checkpoint_keep_last: int = Field(
+        10, ge=1, description="How many of the newest checkpoints are kept."
+    )
+    checkpoint_keep_every: int = Field(
+        144, ge=1, description="Checkpoints at multiples of this tick are kept too (144: daily)."
+    )
     vision_radius: int = Field(4, ge=1, le=50)
     attention_bandwidth: int = Field(3, ge=1, le=50)
     retention_ticks: int = Field(6, ge=1)

@@ -32,7 +32,14 @@ from agents.persona import Persona
 from agents.placement import day_template, known_places, plan_check, start_tile
 from agents.run_config import RunConfig
 from agents.stats import RunStats
-from simulation.checkpoint import read_checkpoint, write_atomic, write_checkpoint
+from simulation.checkpoint import (
+    checkpoint_tick,
+    list_checkpoints,
+    prune_checkpoints,
+    read_checkpoint,
+    write_atomic,
+    write_checkpoint,
+)
 from simulation.events import Event, EventKind
 from simulation.frames import Frame
 from simulation.model import Resident, TownConfig, TownModel
@@ -84,6 +91,7 @@ class Town:
         self._wall_started = time.perf_counter()
         self._wall_before = 0.0
         self._closed = False
+        self._checkpoint_positions: dict[int, int] | None = None  # tick → memory position
         self._closers: list[Callable[[], None]] = []
         minds: dict[str, GenerativeMind] = {}
         residents = []
@@ -329,7 +337,30 @@ class Town:
             "steps": self.steps.get_state() if self.steps is not None else None,
             "wall_s": self._wall_before + time.perf_counter() - self._wall_started,
         }
-        return write_checkpoint(self.run_dir, self.model.clock.tick, state)
+        path = write_checkpoint(self.run_dir, self.model.clock.tick, state)
+        self._prune_checkpoints(self.model.clock.tick, int(state["memory_position"]))
+        return path
+
+    def _prune_checkpoints(self, tick: int, position: int) -> None:
+        """Keeps the newest and the periodic checkpoints, and the undo log they can use.
+
+        Only the memory store's undo rows that a rollback to a kept checkpoint reads are kept.
+        """
+        if self._checkpoint_positions is None:  # once per process: the kept ones' positions
+            self._checkpoint_positions = {
+                checkpoint_tick(path): int(
+                    read_checkpoint(self.run_dir, checkpoint_tick(path))["memory_position"]
+                )
+                for path in list_checkpoints(self.run_dir)
+            }
+        self._checkpoint_positions[tick] = position
+        pruned = prune_checkpoints(
+            self.run_dir, self.config.checkpoint_keep_last, self.config.checkpoint_keep_every
+        )
+        for old in pruned:
+            self._checkpoint_positions.pop(old, None)
+        if pruned:
+            self.memory.store.compact_undo(list(self._checkpoint_positions.values()))
 
     def restore(self, tick: int | None = None, read_only: bool = False) -> int:
         """Restores the latest (or a given) checkpoint.
@@ -344,6 +375,7 @@ class Town:
             The restored tick.
         """
         state = read_checkpoint(self.run_dir, tick)
+        self._checkpoint_positions = None
         self.model.set_state(state["model"])
         if read_only:
             self.memory.read_only = True

@@ -48,6 +48,36 @@ def write_checkpoint(run_dir: Path, tick: int, state: dict[str, Any]) -> Path:
     return path
 
 
+def checkpoint_tick(path: Path) -> int:
+    """The tick of a checkpoint file (``tick-000042.json`` → 42)."""
+    return int(path.stem.removeprefix("tick-"))
+
+
+def prune_checkpoints(run_dir: Path, keep_last: int, keep_every: int) -> list[int]:
+    """Deletes old checkpoints but the newest ``keep_last`` and those every ``keep_every`` ticks.
+
+    Tick 0, the start, is a multiple of every ``keep_every`` and is always kept.
+
+    Args:
+        run_dir: The run folder.
+        keep_last: How many of the newest checkpoints to keep (at least 1).
+        keep_every: Checkpoints at ticks that are multiples of this are kept as well.
+
+    Returns:
+        The ticks of the checkpoints deleted, oldest first.
+    """
+    paths = list_checkpoints(run_dir)
+    newest = paths[-max(1, keep_last) :]
+    pruned = []
+    for path in paths:
+        tick = checkpoint_tick(path)
+        if path in newest or tick % keep_every == 0:
+            continue
+        path.unlink(missing_ok=True)
+        pruned.append(tick)
+    return pruned
+
+
 def list_checkpoints(run_dir: Path) -> list[Path]:
     """Returns the run's checkpoint files, oldest first."""
     return sorted((run_dir / CHECKPOINT_DIR).glob("tick-*.json"))
@@ -67,7 +97,9 @@ def read_checkpoint(run_dir: Path, tick: int | None = None) -> dict[str, Any]:
                 p.stem.removeprefix("tick-").lstrip("0") or "0" for p in list_checkpoints(run_dir)
             )
             raise CheckpointError(
-                f"{run_dir}: no checkpoint at tick {tick} (available: {available or 'none'})"
+                f"{run_dir}: no checkpoint at tick {tick} (available: {available or 'none'}); "
+                "a run keeps its newest checkpoints and every checkpoint_keep_every-th tick "
+                "(see run.json): pick one of the available ticks"
             )
     for path in reversed(paths):
         try:

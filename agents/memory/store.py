@@ -177,7 +177,7 @@ class MemoryStore:
             ``(agent, id)`` of every deleted memory.
 
         Raises:
-            ValueError: If ``position`` is ahead of the store or behind ``forget_undo_through``.
+            ValueError: If ``position`` is ahead of the store or behind ``compact_undo``'s floor.
         """
         with self._lock:
             current = self.position()
@@ -207,16 +207,39 @@ class MemoryStore:
             self._next_seq = position + 1
             return removed
 
-    def forget_undo_through(self, position: int) -> None:
-        """Drop the undo log up to ``position`` (no rollback to an earlier position after this).
+    def compact_undo(self, positions: Sequence[int]) -> int:
+        """Keep only the undo log that a rollback to one of ``positions`` can use.
+
+        A rollback to ``p`` restores each memory's access time from its first touch after
+        ``p``. So touches at or before the earliest position go, and between two kept
+        positions only each memory's first touch stays: the log grows with the memories
+        touched per kept checkpoint, not with every retrieval of the run.
 
         Args:
-            position: Earliest position a rollback may still target.
+            positions: The store positions of the checkpoints that are kept.
+
+        Returns:
+            How many undo rows were dropped.
         """
+        if not positions:
+            return 0
+        kept = sorted(set(positions))
+        marks = ",".join("(?)" for _ in kept)
         with self._lock, self._transaction(durable=False):
-            self._db.execute("DELETE FROM touch_undo WHERE seq <= ?", (position,))
-            floor = max(position, int(self._meta("undo_floor") or 0))
+            before = self._db.execute("SELECT count(*) FROM touch_undo").fetchone()[0]
+            self._db.execute("DELETE FROM touch_undo WHERE seq <= ?", (kept[0],))
+            self._db.execute(
+                f"WITH kept(p) AS (VALUES {marks}), "
+                "spans AS (SELECT rowid AS rid, ROW_NUMBER() OVER ("
+                "  PARTITION BY id, (SELECT count(*) FROM kept WHERE p < touch_undo.seq)"
+                "  ORDER BY seq, rowid) AS n FROM touch_undo) "
+                "DELETE FROM touch_undo WHERE rowid IN (SELECT rid FROM spans WHERE n > 1)",
+                kept,
+            )
+            floor = max(kept[0], int(self._meta("undo_floor") or 0))
             self._set_meta("undo_floor", str(floor))
+            after = self._db.execute("SELECT count(*) FROM touch_undo").fetchone()[0]
+        return int(before - after)
 
     # -- reads --------------------------------------------------------------------------------
 

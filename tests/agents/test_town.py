@@ -265,3 +265,30 @@ def test_a_budget_stop_then_a_larger_budget_equals_one_uninterrupted_run(make_to
     frames = read_trajectory(resumed.run_dir).frames
     assert any(e.kind == EventKind.MEMORY_ADDED for f in frames for e in f.events)
     assert frames == expected
+
+
+def test_old_checkpoints_are_pruned_and_fork_names_the_ticks_still_there(
+    make_town, tmp_path, capsys
+):
+    import run_town
+    from simulation.checkpoint import checkpoint_tick, list_checkpoints
+
+    town = make_town(
+        hours=2,
+        run_dir=tmp_path / "run",
+        checkpoint_every=1,
+        checkpoint_keep_last=3,
+        checkpoint_keep_every=6,
+    )
+    town.start()
+    town.run()
+    town.close()
+    kept = [checkpoint_tick(p) for p in list_checkpoints(tmp_path / "run")]
+    assert kept == [0, 6, 10, 11, 12]
+    reopened = make_town(hours=2, run_dir=tmp_path / "run")
+    assert reopened.restore(6) == 6  # the undo log still reaches the oldest kept checkpoints
+    reopened.close()
+    out = tmp_path / "fork"
+    assert run_town.main(["fork", str(tmp_path / "run"), "--tick", "3", "--out", str(out)]) == 2
+    assert "no checkpoint at tick 3 (available: 0, 6, 10, 11, 12)" in capsys.readouterr().err
+    assert not out.exists()

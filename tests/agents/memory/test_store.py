@@ -122,11 +122,44 @@ def test_truncate_after_rejects_a_position_ahead_of_the_store(store):
         store.truncate_after(5)
 
 
+def _touched_run(store):
+    """Memories touched over 12 hours; returns the positions of six 'checkpoints'."""
+    store.add_many(make_records(store, "a", [(t, 0, 1, unit(1)) for t in "pqr"]))
+    positions = []
+    for hour in range(1, 13):
+        store.touch(["a-1", "a-2"] if hour % 3 else ["a-3"], T0 + timedelta(hours=hour))
+        store.touch(["a-1"], T0 + timedelta(hours=hour, minutes=30))
+        if hour % 2 == 0:
+            positions.append(store.position())
+    return positions
+
+
+def test_a_compacted_undo_log_rolls_back_to_every_kept_position_as_the_full_one(tmp_path):
+    full, compact = MemoryStore(tmp_path / "full.db"), MemoryStore(tmp_path / "compact.db")
+    positions = _touched_run(full)
+    assert _touched_run(compact) == positions
+    kept = [positions[1], positions[3], positions[4]]
+    rows = compact._db.execute("SELECT count(*) FROM touch_undo").fetchone()[0]
+    dropped = compact.compact_undo(kept)
+    assert 0 < dropped < rows
+    for position in reversed(kept):
+        full.truncate_after(position)
+        compact.truncate_after(position)
+        ids = ["a-1", "a-2", "a-3"]
+        assert [m.last_accessed for m in compact.get(ids)] == [
+            m.last_accessed for m in full.get(ids)
+        ]
+    with pytest.raises(ValueError, match="forgotten"):
+        compact.truncate_after(positions[0])
+    full.close()
+    compact.close()
+
+
 def test_forgotten_undo_blocks_rollback_past_it(store):
     store.add_many(make_records(store, "a", [("one", 0, 1, unit(1))]))
     store.touch(["a-1"], T0 + timedelta(hours=1))
     store.touch(["a-1"], T0 + timedelta(hours=2))
-    store.forget_undo_through(2)
+    store.compact_undo([2])
     with pytest.raises(ValueError, match="forgotten"):
         store.truncate_after(1)
     store.truncate_after(2)
