@@ -77,7 +77,9 @@ class RunConfig(BaseModel):
         144, ge=1, description="Checkpoints at multiples of this tick are kept too (144: daily)."
     )
     vision_radius: int = Field(4, ge=1, le=50)
-    attention_bandwidth: int = Field(3, ge=1, le=50)
+    attention_bandwidth: int = Field(
+        8, ge=1, le=50, description="People and changed objects taken in per tick, nearest first."
+    )
     retention_ticks: int = Field(6, ge=1)
     reflection_threshold: int = Field(150, ge=1)
     conversation_mode: Literal["line", "scene"] = Field(

@@ -21,7 +21,7 @@ class Observation(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    kind: Literal["agent", "object", "event", "utterance"]
+    kind: Literal["agent", "object", "event"]
     subject: str
     text: str
     place: str | None = None

@@ -24,10 +24,17 @@ from worlds.world import World
 
 @dataclass(frozen=True)
 class SenseLimits:
-    """Perception limits; defaults are Generative Agents' (their 25-agent town used 8/8)."""
+    """Perception limits.
+
+    Attributes:
+        vision_radius: How far (in tiles) a person sees, within their own arena.
+        attention_bandwidth: How many of the people and the changed objects in view a person
+            takes in per tick, nearest first; events addressed to them always reach them.
+            Generative Agents' town used 8.
+    """
 
     vision_radius: int = 4
-    attention_bandwidth: int = 3
+    attention_bandwidth: int = 8
 
 
 def audience(event: TownEvent, bodies: dict[str, Body], world: World) -> list[str]:
@@ -95,9 +102,10 @@ class Senses:
                 )
                 if not other.state.asleep and self.narrator.within_earshot(body, other):
                     nearby.append(other.name)
-            seen = seen[: self.limits.attention_bandwidth]
             if arena_id is not None:
-                seen += self._object_observations(arena_id)
+                seen += self._object_observations(arena_id, (x, y))
+            seen.sort(key=lambda o: o.distance)  # stable: people keep their order at a distance
+            seen = seen[: self.limits.attention_bandwidth]
         conversation = self.conversations.of(body.name)
         sector = arena_id.split(":", 1)[0] if arena_id else None
         return Perception(
@@ -131,17 +139,21 @@ class Senses:
         found.sort(key=lambda pair: (pair[1], pair[0].name))
         return found
 
-    def _object_observations(self, arena_id: str) -> list[Observation]:
+    def _object_observations(self, arena_id: str, at: tuple[int, int]) -> list[Observation]:
+        """The arena's objects out of their usual state, with their distance from ``at``."""
+        x, y = at
         result = []
         for obj in self._objects.get(arena_id, ()):
             state = self.narrator.object_states.get(obj.id, obj.start_state)
             if state != obj.start_state:
+                distance = min(max(abs(ox - x), abs(oy - y)) for ox, oy in obj.tiles)
                 result.append(
                     Observation(
                         kind="object",
                         subject=obj.id,
                         text=f"the {obj.name} is {state}",
                         place=arena_id,
+                        distance=distance,
                     )
                 )
         return result

@@ -39,7 +39,6 @@ _KIND_OF = {
     "agent": MemoryKind.OBSERVATION,
     "object": MemoryKind.OBSERVATION,
     "event": MemoryKind.EVENT,
-    "utterance": MemoryKind.OBSERVATION,
 }
 
 
@@ -49,14 +48,14 @@ class Observer:
     Args:
         services: The agent's services.
         retention_ticks: How long an observation counts as already seen.
-        max_per_tick: Attention bandwidth: at most this many new observations are kept a tick
-            (events first, then the nearest).
+
+    What a person takes in at all is limited by the senses' attention bandwidth
+    (``simulation.senses.SenseLimits``); here only what was already seen is left out.
     """
 
-    def __init__(self, services: AgentServices, retention_ticks: int = 6, max_per_tick: int = 8):
+    def __init__(self, services: AgentServices, retention_ticks: int = 6):
         self.services = services
         self.retention_ticks = retention_ticks
-        self.max_per_tick = max_per_tick
         self._seen: dict[str, int] = {}
 
     def novel(self, observations: tuple[Observation, ...], tick: int) -> list[Observation]:
@@ -64,13 +63,11 @@ class Observer:
         self._seen = {t: k for t, k in self._seen.items() if tick - k < self.retention_ticks}
         fresh: dict[str, Observation] = {}
         for observation in sorted(observations, key=lambda o: (o.kind != "event", o.distance)):
-            if observation.kind == "utterance" or observation.text in self._seen:
-                continue  # words heard are remembered as the conversation, at its end
-            fresh.setdefault(observation.text, observation)
-        kept = list(fresh.values())[: self.max_per_tick]
-        for observation in kept:  # what attention dropped may still be noticed next tick
-            self._seen[observation.text] = tick
-        return kept
+            if observation.text not in self._seen:
+                fresh.setdefault(observation.text, observation)
+        for text in fresh:
+            self._seen[text] = tick
+        return list(fresh.values())
 
     async def observe(
         self, observations: list[Observation], tick: int, when: datetime

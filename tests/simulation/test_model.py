@@ -180,6 +180,25 @@ def test_perception_is_limited_by_vision_arena_and_bandwidth(world):
     assert seen2 == {"Bo"}  # Cleo is two tiles away
 
 
+def test_attention_takes_the_nearest_people_and_changed_objects_and_every_event(world):
+    plans = {"Ana": {}, "Bo": {}, "Cleo": {}}
+    tiles = {"Ana": (3, 3), "Bo": (3, 5), "Cleo": (1, 3)}  # Bo 2 tiles away, Cleo 2, stove 2
+    model, minds = make(world, plans, tiles=tiles, limits=SenseLimits(attention_bandwidth=2))
+    model.narrator.object_states[STOVE] = "cooking"
+    model.inject("The smoke alarm beeps.", place="Rose Cottage")
+    model.step()
+    observations = minds["Ana"].perceptions[0].observations
+    assert [o.kind for o in observations] == ["event", "agent", "agent"]
+    model, minds = make(
+        world, plans, tiles={**tiles, "Ana": (1, 5)}, limits=SenseLimits(attention_bandwidth=2)
+    )
+    model.narrator.object_states[STOVE] = "cooking"
+    model.step()
+    # From (1, 5): the stove at 1 tile, Bo and Cleo at 2; two are taken in, nearest first.
+    kept = [(o.kind, o.subject) for o in minds["Ana"].perceptions[0].observations]
+    assert kept == [("object", STOVE), ("agent", "Bo")]
+
+
 def test_sleepers_are_not_asked_to_decide(world):
     plans = {
         "Ana": {

@@ -49,15 +49,6 @@ def test_duplicates_within_a_tick_are_kept_once(make_agent):
     assert observer.novel((twin, READING), tick=0) == [READING]
 
 
-def test_utterances_are_skipped_and_not_marked_seen(make_agent):
-    observer = Observer(make_agent([]).services)
-    heard = seen("Tom Reyes says: hi", kind="utterance", distance=0)
-    assert observer.novel((heard,), tick=0) == []
-    assert observer.get_state() == {}
-    as_event = seen(heard.text, kind="event")
-    assert observer.novel((as_event,), tick=1) == [as_event]
-
-
 def test_events_come_first_then_the_nearest(make_agent):
     observer = Observer(make_agent([]).services)
     far = seen("a dog barks", kind="object", distance=7)
@@ -73,21 +64,6 @@ def test_events_come_first_then_the_nearest(make_agent):
         "the kettle boils",
         "a dog barks",
     ]
-
-
-def test_bandwidth_keeps_at_most_max_per_tick(make_agent):
-    observer = Observer(make_agent([]).services, max_per_tick=2)
-    many = tuple(seen(f"thing {d}", kind="object", distance=d) for d in (5, 1, 4, 2, 3))
-    event = seen("a fire alarm", kind="event", distance=9)
-    assert texts(observer.novel((*many, event), tick=0)) == ["a fire alarm", "thing 1"]
-
-
-def test_what_attention_dropped_is_still_noticed_next_tick(make_agent):
-    observer = Observer(make_agent([]).services, max_per_tick=1)
-    near, far = seen("Tom Reyes waves", distance=1), seen("a dog barks", kind="object", distance=6)
-    assert observer.novel((near, far), tick=0) == [near]
-    assert observer.novel((far,), tick=1) == [far]
-    assert observer.get_state() == {near.text: 0, far.text: 1}
 
 
 def test_state_round_trip(make_agent):
@@ -116,7 +92,6 @@ ASLEEP = seen("Tom Reyes is asleep")
         (ASLEEP, SEEN_ASLEEP),
         (KETTLE, SEEN_OBJECT),
         (PARTY, None),
-        (seen("Tom Reyes says: hi", kind="utterance"), None),
     ],
 )
 def test_rules_score_the_mundane_and_leave_events_to_the_model(observation, importance):
