@@ -317,7 +317,7 @@ class Town:
 
     def interview(self, agent: str, question: str) -> str:
         """Synchronous :meth:`ainterview`."""
-        return self.model._runner.run(self.ainterview(agent, question))
+        return self.model.run_coroutine(self.ainterview(agent, question))
 
     def dataframes(self) -> tuple[Any, Any]:
         """The Mesa DataCollector's model and agent frames (pandas)."""

@@ -8,10 +8,10 @@ resolves intentions in a seeded order, bodies walk, and a frame goes to every si
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import mesa
 from mesa.discrete_space import OrthogonalMooreGrid
@@ -28,6 +28,8 @@ from simulation.perception import Observation, Perception
 from simulation.scheduled import EventJudge, EventQueue, TownEvent
 from simulation.senses import SenseLimits, Senses, audience
 from worlds.world import World
+
+T = TypeVar("T")
 
 FrameSink = Callable[[Frame], None]
 TickHook = Callable[[int, datetime], None]
@@ -299,6 +301,14 @@ class TownModel(mesa.Model):
             llm_tokens=tokens,
             llm_cost_usd=cost,
         )
+
+    def run_coroutine(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Runs a coroutine to completion on the model's event loop (between ticks).
+
+        The minds' clients (LLM, memory) are bound to this loop, so work for them from outside
+        a tick (an interview, say) runs here too.
+        """
+        return self._runner.run(coroutine)
 
     def close(self) -> None:
         """Closes the model's event loop."""

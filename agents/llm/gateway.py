@@ -210,10 +210,6 @@ class LLMGateway:
         except Exception:  # a display must never break a call
             logger.exception("the LLM call observer failed")
 
-    def call_sync(self, **kwargs: Any) -> BaseModel:
-        """Runs :meth:`call` to completion from synchronous code (no running event loop)."""
-        return asyncio.run(self.call(**kwargs))
-
     @staticmethod
     def _cache_params(request: CompletionRequest, output: type[BaseModel]) -> dict[str, Any]:
         return {

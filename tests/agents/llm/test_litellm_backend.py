@@ -100,7 +100,7 @@ def test_failing_provider_never_leaks_the_api_key(tmp_path, monkeypatch, caplog)
     gateway = LLMGateway(settings, LiteLLMBackend(), PromptLibrary(tmp_path), Ledger())
     caplog.set_level("DEBUG")
     with pytest.raises(LLMProviderError) as info:
-        gateway.call_sync(step="hello", template="hello", inputs={}, output=Hi)
+        asyncio.run(gateway.call(step="hello", template="hello", inputs={}, output=Hi))
     written = [str(info.value), repr(info.value), caplog.text, repr(gateway.ledger.summary())]
     assert all(secret not in text for text in written)
     assert gateway.ledger.total.failures

@@ -1,6 +1,8 @@
 """An OpenAI-compatible server end to end: the bundled runtime's own HTTP listener stands in
 for vLLM or a llama.cpp server, reached through litellm's ``openai/`` provider."""
 
+import asyncio
+
 import pytest
 from pydantic import BaseModel, Field
 
@@ -40,7 +42,9 @@ def test_gateway_through_an_openai_compatible_server(server_address, tmp_path, m
         timeout_s=60,
     )
     gateway = LLMGateway(settings, LiteLLMBackend(), PromptLibrary(tmp_path), Ledger())
-    mood = gateway.call_sync(step="feel", template="mood", inputs={"topic": "rain"}, output=Mood)
+    mood = asyncio.run(
+        gateway.call(step="feel", template="mood", inputs={"topic": "rain"}, output=Mood)
+    )
     assert mood.mood in {"happy", "sad"}
     assert gateway.ledger.total.prompt_tokens > 0
     assert gateway.ledger.total.completion_tokens > 0
