@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worlds.hours import ClockTime
+
 
 class _Action(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -80,7 +82,7 @@ class Sleep(_Action):
     type: Literal["sleep"] = "sleep"
     arena: str
     object: str | None = None
-    until: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    until: ClockTime
 
 
 Action = Annotated[Continue | DoActivity | Say | Sleep, Field(discriminator="type")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -20,18 +20,6 @@ def parse_datetime(text: str) -> datetime:
         return datetime.strptime(text.strip(), TIME_FORMAT)
     except ValueError:
         raise ValueError(f"{text!r} is not a date-time like '2026-02-13 07:00'") from None
-
-
-def parse_clock_time(text: str) -> time:
-    """Parses ``HH:MM``.
-
-    Raises:
-        ValueError: With a message that shows the expected format.
-    """
-    try:
-        return datetime.strptime(text.strip(), "%H:%M").time()
-    except ValueError:
-        raise ValueError(f"{text!r} is not a time of day like '07:30'") from None
 
 
 def _normalised_datetime(text: str) -> str:

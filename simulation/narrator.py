@@ -15,6 +15,7 @@ from simulation.body import Activity, Body
 from simulation.conversations import Conversation, ConversationBook
 from simulation.events import Event, EventKind
 from simulation.pathfinding import find_path
+from worlds.hours import parse_clock_time
 from worlds.places import Arena
 from worlds.world import World
 
@@ -394,8 +395,8 @@ class Narrator:
 
 def _next_occurrence(clock: str, now: datetime) -> str:
     """The ISO date-time of the next ``HH:MM`` after ``now``."""
-    hour, minute = (int(part) for part in clock.split(":"))
-    when = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    at = parse_clock_time(clock)
+    when = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
     if when <= now:
         when += timedelta(days=1)
     return when.isoformat()

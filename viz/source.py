@@ -13,9 +13,10 @@ import logging
 import math
 import queue
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from simulation.frames import Frame
+from worlds.hours import parse_clock_time
 
 logger = logging.getLogger(__name__)
 
@@ -184,9 +185,10 @@ def parse_seek(text: str, start: datetime) -> datetime | int:
     clock = _CLOCK.match(text)
     if clock:
         day, hh, mm = clock.groups()
-        if int(hh) > 23 or int(mm) > 59:
-            raise SeekError(f"{text!r}: not a clock time (expected HH:MM, 00:00-23:59)")
-        at = time(int(hh), int(mm))
+        try:
+            at = parse_clock_time(f"{hh}:{mm}")
+        except ValueError:
+            raise SeekError(f"{text!r}: not a clock time (expected HH:MM, 00:00-23:59)") from None
         if day is not None:
             return datetime.combine(start.date() + timedelta(days=int(day) - 1), at)
         candidate = datetime.combine(start.date(), at)

@@ -8,7 +8,15 @@ This package imports nothing else of gentown. Typical use::
 """
 
 from worlds.errors import Problem, SpecError, WorldError
-from worlds.hours import ClockTime, OpeningHours, is_open, parse_clock, parse_hours
+from worlds.hours import (
+    ClockTime,
+    OpeningHours,
+    format_clock,
+    is_open,
+    parse_clock,
+    parse_clock_time,
+    parse_hours,
+)
 from worlds.loader import (
     TOWNS_DIR,
     list_bundled_worlds,
@@ -55,10 +63,12 @@ __all__ = [
     "World",
     "WorldError",
     "build_world",
+    "format_clock",
     "is_open",
     "list_bundled_worlds",
     "load_world",
     "parse_clock",
+    "parse_clock_time",
     "parse_hours",
     "personas_dir",
     "town_dir",

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.cognition.places import KnownArena, KnownPlaces, ScheduledBlock
+from worlds.hours import format_clock
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WORKDAYS = frozenset(range(6))
@@ -169,7 +170,7 @@ class DayTemplate:
             if interrupts and not any(item.start < s <= resume for s in blocks):
                 put(resume, "back at work", self.work)  # type: ignore[arg-type]
         return [
-            ScheduledBlock(start=_clock(start), activity=activity, arena=arena)
+            ScheduledBlock(start=format_clock(start), activity=activity, arena=arena)
             for start, (activity, arena) in sorted(blocks.items())
         ]
 
@@ -276,10 +277,6 @@ def _until(clause: str) -> int | None:
             if word in clause:
                 return end
     return None
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 def _time(clause: str, work_hours: tuple[int, int]) -> int | None:

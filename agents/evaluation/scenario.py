@@ -19,13 +19,13 @@ from agents.evaluation.evaluate import AttendanceWindow
 from agents.persona import Persona
 from agents.run_config import DEFAULT_START, ScheduledEventSpec, WhisperSpec
 from simulation.analysis.facts import Fact
-from simulation.clock import TIME_FORMAT, DateTimeText, parse_clock_time, parse_datetime
+from simulation.clock import TIME_FORMAT, DateTimeText, parse_datetime
 from worlds.errors import Problem, problems_from_validation_error
+from worlds.hours import ClockTime, parse_clock_time
 from worlds.loader import TOWNS_DIR
 from worlds.world import World
 from worlds.yaml_io import load_yaml
 
-ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 Day = Annotated[int, Field(ge=0, le=60)]
 
 

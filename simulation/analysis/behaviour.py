@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from simulation.analysis.tables import arena_of, sector_of
 from simulation.events import Event, EventKind
 from simulation.run_reader import RunData
+from worlds.hours import parse_clock_time
 
 OUTDOORS = "(outdoors)"
 
@@ -65,11 +66,6 @@ def _day_plans(run: RunData) -> dict[str, list[Event]]:
     return plans
 
 
-def _clock(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
 def _planned_block(plans: list[Event], tick: int, now: datetime) -> dict[str, Any] | None:
     """The block of the latest plan for ``now``'s day, made by ``tick``, that covers ``now``."""
     active = None
@@ -80,7 +76,7 @@ def _planned_block(plans: list[Event], tick: int, now: datetime) -> dict[str, An
         return None
     found = None
     for block in sorted(active.data["blocks"], key=lambda b: b["start"]):
-        if _clock(block["start"]) <= now.time():
+        if parse_clock_time(block["start"]) <= now.time():
             found = {**block, "date": now.date().isoformat(), "plan_tick": active.tick}
     return found
 

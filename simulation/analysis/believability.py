@@ -29,6 +29,7 @@ from typing import Any, Literal
 from simulation.analysis.tables import sector_of
 from simulation.events import Event, EventKind
 from simulation.run_reader import RunData
+from worlds.hours import parse_clock
 from worlds.places import PlaceKind
 
 EXAMPLES = 10
@@ -441,13 +442,10 @@ _NAME_STOPWORDS = {"the", "of", "and", "house", "court", "street", "hall", "main
 
 
 def _minutes(clock: str) -> int | None:
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", clock)
-    if match is None:
+    try:
+        return parse_clock(clock) % DAY
+    except ValueError:
         return None
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    if hours > 24 or minutes > 59:
-        return None
-    return (hours * 60 + minutes) % DAY
 
 
 class _Day:
