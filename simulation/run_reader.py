@@ -1,9 +1,17 @@
-"""Reading a run folder back: header, frames, typed events and personas, without any model.
+"""Reading a run folder back: its layout, header, frames, typed events and personas, no model.
 
-A run folder holds ``trajectory.jsonl`` (the record; see ``docs/trajectory.md``), ``run.json``
-(config, personas, world), ``summary.json``, ``checkpoints/`` and the memory store. Only the
-trajectory is required: :func:`load_run` also reads a bare ``.jsonl`` file, taking config and
-personas from its header.
+This is the one reader of a run folder; the viewer, the CLI and evaluation read through it. A run
+folder holds:
+
+* ``trajectory.jsonl`` (:data:`TRAJECTORY_FILE`): the record; see ``docs/trajectory.md``;
+* ``run.json`` (:data:`RUN_FILE`): the config, personas and world the run was started with;
+* ``summary.json`` (:data:`SUMMARY_FILE`): written when the run stops;
+* ``checkpoints/`` (:data:`CHECKPOINT_DIR`), the memory store ``memory.sqlite3``
+  (:data:`MEMORY_FILE`) and its vector index ``chroma/`` (:data:`CHROMA_DIR`);
+* what is derived later: ``eval/`` (:data:`EVAL_DIR`) and ``export/`` (:data:`EXPORT_DIR`).
+
+Only the trajectory is required: :func:`load_run` also reads a bare ``.jsonl`` file, taking config
+and personas from its header. Reopening a run needs ``run.json`` too (:func:`read_run_json`).
 """
 
 from __future__ import annotations
@@ -16,13 +24,45 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from simulation.checkpoint import CHECKPOINT_DIR
 from simulation.events import Event, EventKind
 from simulation.frames import Frame
-from simulation.trajectory import TrajectoryError, TrajectoryHeader, read_trajectory
+from simulation.trajectory import (
+    TRAJECTORY_FILE,
+    TrajectoryError,
+    TrajectoryHeader,
+    read_trajectory,
+)
+
+__all__ = [
+    "CHECKPOINT_DIR",
+    "CHROMA_DIR",
+    "EVAL_DIR",
+    "EXPORT_DIR",
+    "MEMORY_FILE",
+    "RUN_FILE",
+    "SUMMARY_FILE",
+    "TRAJECTORY_FILE",
+    "RunData",
+    "RunFolderError",
+    "check_run_folder",
+    "load_run",
+    "read_run_json",
+]
 
 RUN_FILE = "run.json"
 SUMMARY_FILE = "summary.json"
-TRAJECTORY_FILE = "trajectory.jsonl"
+MEMORY_FILE = "memory.sqlite3"
+CHROMA_DIR = "chroma"
+EVAL_DIR = "eval"
+EXPORT_DIR = "export"
+
+# The fields of run.json a run is reopened from: their JSON type, and its name.
+_RUN_FIELDS = {"config": (dict, "object"), "personas": (list, "array"), "world": (dict, "object")}
+
+
+class RunFolderError(TrajectoryError):
+    """A folder is not a run folder, or a file of it is damaged (a user error, in one line)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +112,11 @@ class RunData:
         return next((p for p in self.personas if p.get("name") == name), {})
 
     @property
+    def folder(self) -> Path:
+        """The run folder (the trajectory file's folder when loaded from a bare ``.jsonl``)."""
+        return self.path if self.path.is_dir() else self.path.parent
+
+    @property
     def minutes_per_tick(self) -> int:
         """Simulated minutes per tick (from the config; 10 if missing)."""
         return int(self.config.get("minutes_per_tick", 10))
@@ -92,6 +137,24 @@ class RunData:
         return self.frames[-1].tick if self.frames else 0
 
 
+def check_run_folder(folder: Path | str) -> Path:
+    """Checks that a folder holds a run: its ``trajectory.jsonl``.
+
+    Args:
+        folder: The folder to check.
+
+    Returns:
+        The folder, as a path.
+
+    Raises:
+        RunFolderError: If the folder has no ``trajectory.jsonl``.
+    """
+    folder = Path(folder)
+    if not (folder / TRAJECTORY_FILE).exists():
+        raise RunFolderError(f"{folder}: not a run folder (no {TRAJECTORY_FILE})")
+    return folder
+
+
 def load_run(path: Path | str) -> RunData:
     """Loads a run folder (or a trajectory file) up to its last complete tick.
 
@@ -103,13 +166,13 @@ def load_run(path: Path | str) -> RunData:
 
     Raises:
         TrajectoryError: If there is no trajectory, it is of an unknown format version, or a
-            line does not match the format.
+            line does not match the format; :class:`RunFolderError` (a ``TrajectoryError``) if
+            ``run.json`` or ``summary.json`` is there but damaged.
     """
     path = Path(path)
     trajectory = read_trajectory(path)
-    folder = path if path.is_dir() else path.parent
-    run = _read_json(folder / RUN_FILE) if path.is_dir() else None
-    summary = _read_json(folder / SUMMARY_FILE) if path.is_dir() else None
+    run = _read_json(path / RUN_FILE) if path.is_dir() else None
+    summary = _read_json(path / SUMMARY_FILE) if path.is_dir() else None
     header = trajectory.header
     return RunData(
         path=path,
@@ -123,13 +186,44 @@ def load_run(path: Path | str) -> RunData:
     )
 
 
+def read_run_json(folder: Path | str) -> dict[str, Any]:
+    """Reads the ``run.json`` a run is reopened from (to resume, fork or interview it).
+
+    Args:
+        folder: The run folder.
+
+    Returns:
+        The mapping, with a ``config`` mapping, a ``personas`` list and a ``world`` mapping.
+
+    Raises:
+        RunFolderError: If the folder has no ``run.json`` ("not a run folder"), or it is not
+            readable JSON or lacks one of those fields ("the run folder is damaged").
+    """
+    path = Path(folder) / RUN_FILE
+    data = _read_json(path)
+    if data is None:
+        raise RunFolderError(f"{folder}: not a run folder (no {RUN_FILE})")
+    for name, (kind, json_name) in _RUN_FIELDS.items():
+        if not isinstance(data.get(name), kind):
+            problem = "missing" if name not in data else f"not a JSON {json_name}"
+            raise _damaged(path, f"field {name!r} is {problem}")
+    return data
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object file of the run folder; ``None`` if there is none."""
     if not path.exists():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise TrajectoryError(f"{path}: not readable JSON ({exc})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(path, str(exc)) from None
     if not isinstance(data, dict):
-        raise TrajectoryError(f"{path}: expected a JSON object")
+        raise _damaged(path, "expected a JSON object")
     return data
+
+
+def _damaged(path: Path, reason: str) -> RunFolderError:
+    return RunFolderError(
+        f"{path}: not a readable {path.name} ({reason}); the run folder is damaged"
+    )

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulation.frames import Frame
 
 FORMAT_VERSION = 1
+TRAJECTORY_FILE = "trajectory.jsonl"
+"""The trajectory's name in a run folder (``simulation.run_reader`` holds the folder's layout)."""
 
 
 class TrajectoryError(Exception):
@@ -109,7 +111,7 @@ def read_trajectory(path: Path | str) -> Trajectory:
     """
     path = Path(path)
     if path.is_dir():
-        path = path / "trajectory.jsonl"
+        path = path / TRAJECTORY_FILE
     if not path.exists():
         raise TrajectoryError(f"{path}: no trajectory here (expected a run folder or .jsonl)")
     records = _records(path)

@@ -17,9 +17,10 @@ from typing import Any
 import pygame
 
 from simulation.frames import Frame
+from simulation.run_reader import load_run
 from viz.export import export_gif, export_pngs, gif_available
 from viz.progress import ProgressSource
-from viz.run_data import load_run
+from viz.run_data import run_world
 from viz.source import QueueFeed, SeekError, Timeline
 from viz.viewer import Viewer
 from worlds.world import World
@@ -102,8 +103,9 @@ def replay(
             "(or export PNG frames with --frames-out DIR)"
         )
         return 2
-    run = load_run(Path(run_dir))
-    timeline = Timeline(run.trajectory.frames)
+    run = load_run(run_dir)
+    world = run_world(run)
+    timeline = Timeline(run.frames)
     timeline.set_speed(speed)
     if seek:
         try:
@@ -116,10 +118,10 @@ def replay(
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         pygame.font.init()
     else:
-        screen = _open_window(size, run.title)
+        screen = _open_window(size, f"gentown - {world.name} - {run.header.run_id}")
     viewer = Viewer(
-        run.world, run.personas, timeline, size=size, llm_calls=run.trajectory.llm_calls,
-        screenshot_dir=run.run_dir,
+        world, run.personas, timeline, size=size, llm_calls=run.llm_calls,
+        screenshot_dir=run.folder,
     )  # fmt: skip
     try:
         if exporting:

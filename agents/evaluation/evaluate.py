@@ -30,11 +30,9 @@ from simulation.analysis.diffusion import Verdict, diffusion
 from simulation.analysis.facts import Fact, answer_knows, exposures
 from simulation.analysis.lexical import language_metrics
 from simulation.analysis.network import end_graph, start_graph
-from simulation.run_reader import RunData, load_run
+from simulation.run_reader import EVAL_DIR, RunData, load_run
 
 logger = logging.getLogger(__name__)
-
-EVAL_DIR = "eval"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Protocol
 from agents.evaluation.errors import EvaluationError
 from agents.evaluation.services import RunServices, default_services, reopen_town
 from agents.town import Town
+from simulation.run_reader import CHECKPOINT_DIR, EVAL_DIR, EXPORT_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ Question = tuple[str, str]
 """``(agent, question)``."""
 
 RELATIONSHIP_QUESTION = "Do you know {name}? What do you know about them?"
-_SKIP_ON_COPY = ("export", "eval", "*.tmp")
+_SKIP_ON_COPY = (EXPORT_DIR, EVAL_DIR, "*.tmp")
 
 
 class Interviewer(Protocol):
@@ -75,8 +76,8 @@ class TownInterviewer:
         """
         if not questions:
             return []
-        if not (self.run_dir / "checkpoints").is_dir():
-            raise EvaluationError(f"{self.run_dir}: no checkpoints/ to reopen the run from")
+        if not (self.run_dir / CHECKPOINT_DIR).is_dir():
+            raise EvaluationError(f"{self.run_dir}: no {CHECKPOINT_DIR}/ to reopen the run from")
         with tempfile.TemporaryDirectory(prefix="gentown-interview-") as tmp:
             copy = Path(tmp) / self.run_dir.name
             shutil.copytree(self.run_dir, copy, ignore=shutil.ignore_patterns(*_SKIP_ON_COPY))

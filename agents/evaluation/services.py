@@ -8,16 +8,15 @@ functions or instances of module-level classes).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Protocol
 
 from agents.assembly import LLMStack, build_town
-from agents.evaluation.errors import EvaluationError
 from agents.memory.embedder import Embedder
 from agents.persona import Persona
 from agents.run_config import RunConfig
 from agents.town import Town
+from simulation.run_reader import read_run_json
 from worlds.world import World
 
 
@@ -36,15 +35,20 @@ def default_services(config: RunConfig) -> tuple[LLMStack, Embedder | None]:
 
 
 def read_run_files(run_dir: Path) -> tuple[RunConfig, World, list[Persona]]:
-    """The config, world and personas saved in a run folder's ``run.json``.
+    """The config, world and personas saved in a run folder's ``run.json``, to reopen the run.
+
+    Args:
+        run_dir: The run folder.
+
+    Returns:
+        The run's config, world and personas.
 
     Raises:
-        EvaluationError: If the folder has no ``run.json``.
+        RunFolderError: If the folder has no ``run.json``, or it is damaged (see
+            :func:`simulation.run_reader.read_run_json`).
+        pydantic.ValidationError: If a saved config, world or persona is no longer valid.
     """
-    path = Path(run_dir) / "run.json"
-    if not path.exists():
-        raise EvaluationError(f"{run_dir}: not a run folder (no run.json)")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_run_json(run_dir)
     config = RunConfig.model_validate(data["config"])
     world = World.model_validate(data["world"])
     personas = [Persona.model_validate(p) for p in data["personas"]]

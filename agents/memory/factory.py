@@ -13,10 +13,9 @@ from agents.memory.reconcile import reconcile
 from agents.memory.scoring import DEFAULT_DECAY, DEFAULT_WEIGHTS, RetrievalWeights
 from agents.memory.store import MemoryStore
 from agents.memory.stream import MemoryStream
+from simulation.run_reader import MEMORY_FILE
 
 logger = logging.getLogger(__name__)
-
-STORE_FILE = "memory.sqlite3"
 
 
 def open_memory(
@@ -50,7 +49,7 @@ def open_memory(
     settings = chroma or ChromaSettings()
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    store = MemoryStore(run_dir / STORE_FILE)
+    store = MemoryStore(run_dir / MEMORY_FILE)
     try:
         namespace = settings.namespace or store.meta("index_namespace")
         if namespace is None:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulation.run_reader import CHROMA_DIR
+
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
@@ -115,7 +117,7 @@ def open_index(settings: ChromaSettings, run_dir: Path, namespace: str) -> Vecto
     elif settings.ephemeral:
         client = chromadb.EphemeralClient(settings=chroma_settings)
     else:
-        path = settings.path or run_dir / "chroma"
+        path = settings.path or run_dir / CHROMA_DIR
         path.mkdir(parents=True, exist_ok=True)
         logger.info("vector index: embedded Chroma in %s", path)
         client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)

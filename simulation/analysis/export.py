@@ -10,7 +10,7 @@ from typing import Literal
 
 from simulation.analysis.errors import AnalysisError
 from simulation.analysis.tables import TABLES
-from simulation.run_reader import RunData, load_run
+from simulation.run_reader import EXPORT_DIR, RunData, load_run
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,7 @@ def export_run(
     if unknown:
         raise AnalysisError(f"unknown table {unknown[0]!r}; tables: {', '.join(TABLES)}")
     data = run if isinstance(run, RunData) else load_run(run)
-    folder = data.path if data.path.is_dir() else data.path.parent
-    out = Path(out_dir) if out_dir is not None else folder / "export"
+    out = Path(out_dir) if out_dir is not None else data.folder / EXPORT_DIR
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for name in names:

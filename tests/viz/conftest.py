@@ -13,9 +13,10 @@ from pathlib import Path
 import pygame
 import pytest
 
+from simulation.run_reader import load_run
 from tests.viz.scenes import maplewood_scene, record, two_rooms_scene
 from viz.fonts import Fonts
-from viz.run_data import load_run
+from viz.run_data import run_world
 from viz.source import Timeline
 from viz.viewer import Viewer
 
@@ -50,8 +51,8 @@ def make_viewer(fonts):
     def make(run_dir: Path, size=(1280, 720), **kwargs) -> Viewer:
         run = load_run(run_dir)
         return Viewer(
-            run.world, run.personas, Timeline(run.trajectory.frames), size=size,
-            llm_calls=run.trajectory.llm_calls, fonts=fonts, **kwargs,
+            run_world(run), run.personas, Timeline(run.frames), size=size,
+            llm_calls=run.llm_calls, fonts=fonts, **kwargs,
         )  # fmt: skip
 
     return make
