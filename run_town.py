@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
         help="an inner-voice memory given at the start (repeatable)",
     )
     run.add_argument("--max-tokens", type=int, default=None, help="stop after this many tokens")
+    run.add_argument(
+        "--ablate",
+        default=None,
+        metavar="PARTS",
+        help="switch parts of the mind off: reflection, planning, memory (comma-separated)",
+    )
     run.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     run.add_argument("--viewer", action="store_true", help="watch the run live in a window")
     run.add_argument("--quiet", action="store_true", help="no progress line")
@@ -194,6 +200,7 @@ def user_error_message(exc: BaseException) -> str | None:
 def cmd_run(args: argparse.Namespace) -> int:
     """``run``: a new run folder."""
     from agents.assembly import choose_cast
+    from simulation.run_reader import TRAJECTORY_FILE
     from worlds.loader import load_world
 
     config = config_from_args(args)
@@ -202,7 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     run_dir = args.out or Path("runs") / (
         f"{datetime.now():%Y%m%d-%H%M%S}-{world.name.lower().replace(' ', '-')}-s{config.seed}"
     )
-    if (run_dir / "trajectory.jsonl").exists():
+    if (run_dir / TRAJECTORY_FILE).exists():
         raise UserError(f"--out {run_dir}: a run is already there (use resume, or another --out)")
     if args.viewer:
         return _run_with_viewer(config, world, personas, run_dir, args.quiet, args.progress)
@@ -275,10 +282,10 @@ def _run_with_viewer(
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``replay``: a recorded run in a window, or exported as PNG frames / a GIF."""
+    from simulation.run_reader import check_run_folder
     from viz.app import replay
 
-    if not (args.run_dir / "trajectory.jsonl").exists():
-        raise UserError(f"{args.run_dir}: not a run folder (no trajectory.jsonl)")
+    check_run_folder(args.run_dir)
     if args.every < 1:
         raise UserError(f"--every {args.every}: give 1 or more")
     if not 0 < args.speed <= 64:

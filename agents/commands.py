@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ RUN_FLAGS = {
     "structured_output": "--structured-output",
     "max_run_tokens": "--max-tokens",
     "chroma": "--chroma",
+    "mind": "--ablate",
 }
 
 
@@ -92,6 +92,7 @@ def _config_from_args(args: argparse.Namespace) -> Any:
     if args.hours <= 0:
         raise UserError(f"--hours {args.hours}: give a positive number of simulated hours")
     chroma = _chroma_server(args.chroma) if args.chroma else None
+    mind = _ablated_parts(args.ablate) if args.ablate else None
     model = args.model or DEFAULT_MODEL
     if model.endswith(".gguf") and not model.startswith("local/"):
         model = "local/" + str(Path(model).resolve())
@@ -117,7 +118,22 @@ def _config_from_args(args: argparse.Namespace) -> Any:
         events=events,
         whispers=whispers,
         chroma=chroma,
+        **({"mind": mind} if mind is not None else {}),
     )
+
+
+def _ablated_parts(text: str) -> Any:
+    """The mind's parts with those named in ``--ablate`` switched off."""
+    from agents.cognition.parts import PARTS, MindParts
+
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PARTS]
+    if not names or unknown:
+        raise UserError(
+            f"--ablate {text!r}: give parts of the mind to switch off, from {', '.join(PARTS)} "
+            "(e.g. --ablate reflection,planning)"
+        )
+    return MindParts.without(names)
 
 
 def _chroma_server(address: str) -> Any:
@@ -221,27 +237,6 @@ def run_and_report(
     return 0
 
 
-def load_run_folder(run_dir: Path) -> tuple[Any, Any, list[Any]]:
-    """Reads a run folder's ``run.json``: its config, world and personas."""
-    from agents.persona import Persona
-    from agents.run_config import RunConfig
-    from worlds.world import World
-
-    path = run_dir / "run.json"
-    if not path.exists():
-        raise UserError(f"{run_dir}: not a run folder (no run.json)")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        config = RunConfig.model_validate(data["config"])
-        world = World.model_validate(data["world"])
-        personas = [Persona.model_validate(p) for p in data["personas"]]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise UserError(
-            f"{path}: not a readable run.json ({exc}); the run folder is damaged"
-        ) from None
-    return config, world, personas
-
-
 def with_token_budget(config: Any, max_tokens: int | None) -> Any:
     """The run's config with a new token budget (``--max-tokens`` of resume and fork).
 
@@ -257,7 +252,9 @@ def with_token_budget(config: Any, max_tokens: int | None) -> Any:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """``resume``: continue a run from its last checkpoint, in the same folder."""
-    config, world, personas = load_run_folder(args.run_dir)
+    from agents.evaluation.services import read_run_files
+
+    config, world, personas = read_run_files(args.run_dir)
     if args.hours is not None:
         config = config.model_copy(update={"hours": args.hours})
     config = with_token_budget(config, args.max_tokens)
@@ -272,16 +269,18 @@ def cmd_fork(args: argparse.Namespace) -> int:
     """``fork``: copy a run up to a checkpoint into a new folder (which can then be resumed)."""
     import shutil
 
-    from simulation.checkpoint import read_checkpoint
+    from agents.evaluation.services import read_run_files
+    from simulation.checkpoint import checkpoint_tick, list_checkpoints, read_checkpoint
+    from simulation.run_reader import CHROMA_DIR
 
     read_checkpoint(args.run_dir, args.tick)  # fails clearly if there is no such checkpoint
     if args.out.exists():
         raise UserError(f"--out {args.out}: already exists")
-    shutil.copytree(args.run_dir, args.out, ignore=shutil.ignore_patterns("chroma"))
-    for later in sorted((args.out / "checkpoints").glob("tick-*.json")):
-        if int(later.stem.removeprefix("tick-")) > args.tick:
+    shutil.copytree(args.run_dir, args.out, ignore=shutil.ignore_patterns(CHROMA_DIR))
+    for later in list_checkpoints(args.out):
+        if checkpoint_tick(later) > args.tick:
             later.unlink()
-    config, world, personas = load_run_folder(args.out)
+    config, world, personas = read_run_files(args.out)
     config = with_token_budget(config, args.max_tokens)
     town = open_town(config, world, personas, args.out)
     try:
@@ -348,7 +347,9 @@ def _sample_personas(args: argparse.Namespace) -> int:
 
 def open_existing(run_dir: Path, read_only: bool) -> Any:
     """Reopens a run at its last checkpoint (read-only for interviews)."""
-    config, world, personas = load_run_folder(run_dir)
+    from agents.evaluation.services import read_run_files
+
+    config, world, personas = read_run_files(run_dir)
     town = open_town(config, world, personas, run_dir)
     town.restore(read_only=read_only)
     return town

@@ -16,18 +16,20 @@ from agents.cognition.conversing import Conversationalist, ConversationMode, Sce
 from agents.cognition.grounding import recent_intentions
 from agents.cognition.interviewing import interview
 from agents.cognition.observing import Observer
+from agents.cognition.parts import MindParts
 from agents.cognition.planning import PlanCheck, Planner
 from agents.cognition.reacting import Reactor
 from agents.cognition.reflecting import DEFAULT_THRESHOLD, Reflector
 from agents.cognition.routine import DayTemplate
 from agents.cognition.services import AgentServices
+from agents.cognition.signals import Signals
 from agents.cognition.step_library import StepLibrary
 from agents.cognition.views import PersonViews
 from agents.memory.records import MemoryKind
 from simulation.actions import Action, Continue, Say, Sleep
-from simulation.clock import parse_clock_time
 from simulation.events import Event, EventKind
 from simulation.perception import ConversationView, Observation, Perception
+from worlds.hours import parse_clock_time
 
 WHISPER_IMPORTANCE = 8
 REPLAN_IMPORTANCE = 7
@@ -46,6 +48,8 @@ class GenerativeMind:
         conversation_mode: ``"scene"`` (a call per exchange) or ``"line"`` (a call per line).
         plan_check: Checks the model's additions to a day plan.
         steps: The run's shared library of block decompositions.
+        parts: Which parts run (all by default; see :class:`MindParts`). The parts talk
+            through the mind's :class:`Signals`: a part switched off does not subscribe.
     """
 
     def __init__(
@@ -57,15 +61,24 @@ class GenerativeMind:
         conversation_mode: ConversationMode = "scene",
         plan_check: PlanCheck | None = None,
         steps: StepLibrary | None = None,
+        parts: MindParts | None = None,
     ) -> None:
+        parts = parts or MindParts()
         self.services = services
+        self.parts = parts
+        self.signals = Signals()
         self.views = PersonViews(dict(services.persona.relationships))
         self.observer = Observer(services, retention_ticks=retention_ticks)
-        self.planner = Planner(services, template, plan_check, steps)
+        self.planner = Planner(services, template, plan_check, steps, deliberate=parts.planning)
         self.reactor = Reactor(services)
         self.talk = Conversationalist(services, self.views, conversation_mode)
         self.reflector = Reflector(services, reflection_threshold)
-        services.on_remember = self._count_importance
+        self.signals.on("news", self.planner.note_news)
+        if parts.reflection:
+            self.signals.on("remembered", self.reflector.on_remembered)
+        services.on_remember = lambda kind, importance: self.signals.emit(
+            "remembered", kind=kind, importance=importance
+        )
         self.whispers: list[str] = []
         self._place = ""
         self._activities: dict[str, str] = {}
@@ -91,7 +104,7 @@ class GenerativeMind:
         fresh = self.observer.novel(p.observations, tick)
         scored = await self._observe_and_plan(fresh, now, tick)
         if any(importance >= REPLAN_IMPORTANCE for _, importance in scored):
-            self.planner.new_since_plan = True
+            self.signals.emit("news")
         if p.conversation is not None:
             return await self._converse(p.conversation, now, tick)
         opened, self._opened_talk = self._opened_talk, False
@@ -109,11 +122,6 @@ class GenerativeMind:
             if step is not None:
                 return step
         return Continue()
-
-    def _count_importance(self, kind: MemoryKind, importance: int) -> None:
-        """Counts a new memory toward the next reflection (all kinds but reflections)."""
-        if kind != MemoryKind.REFLECTION:
-            self.reflector.add_importance(importance)
 
     def on_my_mind(self, now: datetime, with_plan: bool = True) -> list[str]:
         """What the agent has on its mind: recent intentions and news, then the rest of today.
@@ -224,7 +232,7 @@ class GenerativeMind:
         )
         self.whispers = [*self.whispers, text][-KEPT_WHISPERS:]
         self.services.currently = _currently(self.services.persona.currently, self.whispers)
-        self.planner.new_since_plan = True
+        self.signals.emit("news")
         return memory_id
 
     async def interview(self, question: str, now: datetime, tick: int) -> str:

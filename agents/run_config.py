@@ -7,9 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agents.cognition.parts import MindParts
 from agents.llm.settings import LLMSettings
 from agents.memory.index import ChromaSettings
-from simulation.clock import DateTimeText, parse_clock_time, parse_datetime
+from simulation.clock import DateTimeText, parse_datetime
+from worlds.hours import parse_clock_time
 
 DEFAULT_START = "2026-02-13 07:00"
 
@@ -82,6 +84,9 @@ class RunConfig(BaseModel):
     )
     retention_ticks: int = Field(6, ge=1)
     reflection_threshold: int = Field(150, ge=1)
+    mind: MindParts = Field(
+        default_factory=MindParts, description="Parts of the mind switched off for ablations."
+    )
     conversation_mode: Literal["line", "scene"] = Field(
         "scene", description="'scene': the opener writes the exchange; 'line': a call per line."
     )

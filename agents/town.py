@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.cognition.grounding import persona_prompt_identity, public_description
+from agents.cognition.parts import NoRecall
 from agents.cognition.services import AgentServices
 from agents.cognition.step_library import StepLibrary
 from agents.llm.gateway import LLMGateway
@@ -43,15 +44,12 @@ from simulation.checkpoint import (
 from simulation.events import Event, EventKind
 from simulation.frames import Frame
 from simulation.model import Resident, TownConfig, TownModel
+from simulation.run_reader import RUN_FILE, SUMMARY_FILE, TRAJECTORY_FILE
 from simulation.senses import SenseLimits
 from simulation.trajectory import TrajectoryHeader, TrajectoryWriter, truncate_trajectory
 from worlds.world import World
 
 logger = logging.getLogger(__name__)
-
-RUN_FILE = "run.json"
-SUMMARY_FILE = "summary.json"
-TRAJECTORY_FILE = "trajectory.jsonl"
 
 
 class Town:
@@ -102,7 +100,7 @@ class Town:
                 prompt_identity=persona_prompt_identity(persona),
                 places=places,
                 llm=llm,
-                memory=memory,
+                memory=memory if config.mind.memory else NoRecall(memory),
                 record=self._record,
                 seed=config.seed,
                 currently=persona.currently,
@@ -116,6 +114,7 @@ class Town:
                 conversation_mode=config.conversation_mode,
                 plan_check=plan_check(world, persona),
                 steps=steps,
+                parts=config.mind,
             )
             residents.append(Resident(persona.name, start_tile(world, persona), persona.workplace))
         self.minds = minds

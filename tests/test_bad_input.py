@@ -156,3 +156,8 @@ def test_replay_export_and_eval_of_a_damaged_trajectory(tmp_path):
         "header",
     )
     assert_user_error(gentown("replay", str(run), "--every", "0"), "--every")
+
+
+def test_an_unknown_part_to_ablate_is_named_with_the_parts_there_are(tmp_path):
+    result = gentown("run", "--world", "two_rooms", "--ablate", "dreams", "--out", str(tmp_path))
+    assert_user_error(result, "--ablate 'dreams'", "reflection, planning, memory")

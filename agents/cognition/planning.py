@@ -20,13 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model,
 
 from agents.cognition.places import NO_OBJECT, KnownArena, ScheduledBlock
 from agents.cognition.routine import DayTemplate
-from agents.cognition.schemas import ClockTime
 from agents.cognition.services import AgentServices
 from agents.cognition.step_library import StepLibrary, place_kind, span_minutes
 from agents.memory.records import MemoryKind
 from simulation.actions import DoActivity
-from simulation.clock import parse_clock_time
 from simulation.events import Event, EventKind
+from worlds.hours import ClockTime, parse_clock_time
 
 PLAN_IMPORTANCE = 5
 PLAN_MAX_TOKENS = 160
@@ -107,6 +106,9 @@ class Planner:
         check: Checks the model's additions against the day (see :data:`PlanCheck`).
         steps: The run's shared library of decompositions: a block like one decomposed before
             (by anyone, any day) reuses its steps without a call.
+        deliberate: Whether the model plans (see ``MindParts.planning``). When False the usual
+            day is followed as it is: no additions, revisions or agreed times, and each block
+            is one step.
     """
 
     def __init__(
@@ -115,8 +117,10 @@ class Planner:
         template: DayTemplate,
         check: PlanCheck | None = None,
         steps: StepLibrary | None = None,
+        deliberate: bool = True,
     ) -> None:
         self.services = services
+        self.deliberate = deliberate
         self.template = template
         self.check = check
         self.library = steps
@@ -131,6 +135,11 @@ class Planner:
         """Objects found in use during the current block: steps do not ask for them again."""
         self.new_since_plan = False
 
+    def note_news(self) -> None:
+        """Something important came up (the ``news`` signal): revise the rest of today."""
+        if self.deliberate:
+            self.new_since_plan = True
+
     def needs_day_plan(self, now: datetime) -> bool:
         """Whether today has no plan yet."""
         return self.plan_date != now.date().isoformat()
@@ -144,7 +153,7 @@ class Planner:
         usual = self.template.day(now.weekday())
         blocks = _merge(usual, self.commitments)
         added: list[ScheduledBlock] = []
-        if on_mind:
+        if on_mind and self.deliberate:
             added = await self._additions(blocks, on_mind, now, tick)
         self.blocks = _merge(blocks, added)
         self.commitments = []
@@ -235,6 +244,8 @@ class Planner:
 
     def commit(self, block: ScheduledBlock, now: datetime, tick: int) -> None:
         """Adds a commitment (e.g. an accepted invitation) to today's or tomorrow's schedule."""
+        if not self.deliberate:
+            return
         if parse_clock_time(block.start) > now.time() and not self.needs_day_plan(now):
             self.blocks = _merge(self.blocks, [block])
             self.block_index = -1
@@ -349,7 +360,7 @@ class Planner:
         end = services.persona.sleep_time if last else self.blocks[index + 1].start
         ends = parse_clock_time(end)
         span, kind = span_minutes(now.time(), ends), place_kind(arena)
-        if span <= SHORT_BLOCK_MINUTES:
+        if span <= SHORT_BLOCK_MINUTES or not self.deliberate:
             return [Step(block.activity, "", arena.address, None, span)]
         if self.library is not None:
             found = self.library.lookup(block.activity, kind, span, arena.objects)

@@ -39,6 +39,11 @@ class Reflector:
         """Counts a new memory's importance toward the next reflection."""
         self.accumulated += importance
 
+    def on_remembered(self, kind: MemoryKind, importance: int) -> None:
+        """The ``remembered`` signal: every new memory but a reflection counts."""
+        if kind != MemoryKind.REFLECTION:
+            self.add_importance(importance)
+
     @property
     def due(self) -> bool:
         """Whether enough importance has accumulated to reflect."""

@@ -23,8 +23,7 @@ from pydantic import (
 )
 
 from simulation.analysis.believability import misaddressed, normalise_line
-
-ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+from worlds.hours import ClockTime
 
 
 class _Out(BaseModel):
@@ -220,12 +219,13 @@ class ConversationOutcome(_Out):
     """What an agent takes away from a conversation.
 
     A summary, how much it matters to them (1–10, as the paper rates a conversation's
-    poignancy), view updates, and any time and place agreed.
+    poignancy), at most one change to their view of the other, and any time and place agreed.
+    Generated tokens set a CPU run's wall time, so the reply is held to what changes behaviour.
     """
 
-    summary: str = Field(min_length=5, max_length=200)
+    summary: str = Field(min_length=5, max_length=160)
     importance: int = Field(CONVERSATION_DEFAULT_IMPORTANCE, ge=1, le=10)
-    view_updates: list[PersonUpdate] = Field(default_factory=list, max_length=4)
+    view_updates: list[PersonUpdate] = Field(default_factory=list, max_length=1)
     agreed_time: ClockTime | None = None
     agreed_activity: str | None = Field(None, max_length=90)
     agreed_place: str | None = Field(None, max_length=120)

@@ -104,6 +104,13 @@ def add_commands(subparsers: Any) -> None:
         metavar="FIELD=v1,v2",
         help="sweep a run-config field (repeatable)",
     )
+    study.add_argument(
+        "--arms",
+        default=None,
+        metavar="ARMS",
+        help="ablation arms side by side with the same seeds, e.g. "
+        "full,no-reflection,no-planning,no-memory",
+    )
     study.add_argument("--judge-model", default=None)
     study.add_argument("--workers", type=int, default=None, help="worker processes")
     study.add_argument(
@@ -131,9 +138,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from agents.evaluation.evaluate import evaluate_run
     from agents.evaluation.interviews import TownInterviewer
     from simulation.analysis.facts import Fact
+    from simulation.run_reader import EVAL_DIR, RunFolderError, check_run_folder
 
-    if not (args.run_dir / "trajectory.jsonl").exists():
-        raise EvaluationError(f"{args.run_dir}: not a run folder (no trajectory.jsonl)")
+    try:
+        check_run_folder(args.run_dir)
+    except RunFolderError as exc:
+        raise EvaluationError(str(exc)) from None
     facts: list[Fact] = []
     attendance, questions = None, []
     if args.scenario:
@@ -163,7 +173,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     finally:
         if stack is not None:
             stack.close()
-    _print_metrics(metrics, args.out or args.run_dir / "eval")
+    _print_metrics(metrics, args.out or args.run_dir / EVAL_DIR)
     return 0
 
 
@@ -187,6 +197,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         out_dir=out,
         control=args.control,
         params=parse_params(args.param),
+        arms=[arm.strip() for arm in args.arms.split(",")] if args.arms else None,
         judge_model=args.judge_model,
         workers=args.workers,
         ray_address=args.ray_address,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents.cognition.parts import parse_arm
 from agents.evaluation.errors import EvaluationError
 from agents.evaluation.scenario import Scenario, check_against_world
 from agents.evaluation.services import RunServices, default_services
@@ -186,7 +187,7 @@ def _conditions(
     out = []
     for combo in combos:
         overrides = dict(zip(keys, combo, strict=True))
-        suffix = ",".join(f"{k}={v}" for k, v in overrides.items())
+        suffix = ",".join(f"{k}={getattr(v, 'label', v)}" for k, v in overrides.items())
         for arm, arm_scenario in arms:
             out.append((f"{arm},{suffix}" if suffix else arm, arm_scenario, overrides))
     return out
@@ -225,6 +226,7 @@ def run_study(
     *,
     control: bool = False,
     params: Mapping[str, Sequence[Any]] | None = None,
+    arms: Sequence[str] | None = None,
     judge_model: str | None = None,
     workers: int | None = None,
     ray_address: str | None = None,
@@ -245,6 +247,9 @@ def run_study(
         out_dir: The study folder: ``<condition>/seed-<n>/`` runs plus the summary files.
         control: Also run the control condition (no whispers or events) and compare.
         params: Run-config fields to sweep; every combination is a condition.
+        arms: Ablation arms run side by side with the same seeds: ``full`` and
+            ``no-<part>[+<part>]`` (see :func:`agents.cognition.parts.parse_arm`); each is a
+            condition ``...,mind=<arm>``, ranked by the judge's persona scores.
         judge_model: A litellm model for the judge (persona fidelity, claim checks).
         workers: Worker processes (default: 1 for local models, else up to 4).
         ray_address: Run on Ray (``"local"`` or ``ray://host:port``) instead of local processes.
@@ -263,6 +268,11 @@ def run_study(
     """
     if not seeds:
         raise EvaluationError("--seeds: give at least one seed")
+    if arms:
+        try:
+            params = {**(params or {}), "mind": [parse_arm(arm) for arm in arms]}
+        except ValueError as exc:
+            raise EvaluationError(f"--arms: {exc}") from None
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         raise EvaluationError(f"--out {out}: the folder is not empty; choose a new one")

@@ -119,6 +119,64 @@ def summarise(results: list[dict[str, Any]], scenario: Scenario) -> tuple[Any, A
     return runs, table, compare_conditions(runs, metrics)
 
 
+def rank_conditions(results: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Ranks the conditions by the judge's interview-based persona scores (Bradley–Terry).
+
+    As the paper ranked its ablation arms (TrueSkill over pairwise human judgements), each
+    pair of conditions is compared on the same seed and agent: the higher persona score wins,
+    an equal one counts half to each. Bradley–Terry strengths are fitted to the wins with
+    Hunter's MM algorithm, with one pseudo-comparison of a tie against each other condition,
+    so that a condition that always wins (or loses) keeps a finite strength.
+
+    Returns:
+        Rows ``condition, strength (log scale, mean 0), rank, wins, comparisons``, best
+        first; ``None`` when fewer than two conditions have judge scores.
+    """
+    scores: dict[str, dict[tuple[int, str], float]] = {}
+    for result in results:
+        fidelity = result.get("persona_fidelity") or {}
+        for agent, score in (fidelity.get("persona_score") or {}).items():
+            if score is not None:
+                key = (result["seed"], agent)
+                scores.setdefault(result["condition"], {})[key] = float(score)
+    names = sorted(scores)
+    if len(names) < 2:
+        return None
+    wins = {(a, b): 0.5 for a in names for b in names if a != b}  # the pseudo-tie
+    for a in names:
+        for b in names:
+            if a < b:
+                for key in scores[a].keys() & scores[b].keys():
+                    sa, sb = scores[a][key], scores[b][key]
+                    wins[a, b] += 1.0 if sa > sb else 0.5 if sa == sb else 0.0
+                    wins[b, a] += 1.0 if sb > sa else 0.5 if sa == sb else 0.0
+    games = {(a, b): wins[a, b] + wins[b, a] for a in names for b in names if a != b}
+    strength = dict.fromkeys(names, 1.0)
+    for _ in range(200):
+        updated = {
+            a: sum(wins[a, b] for b in names if b != a)
+            / sum(games[a, b] / (strength[a] + strength[b]) for b in names if b != a)
+            for a in names
+        }
+        scale = math.exp(sum(math.log(v) for v in updated.values()) / len(names))
+        updated = {a: v / scale for a, v in updated.items()}
+        done = max(abs(updated[a] - strength[a]) for a in names) < 1e-9
+        strength = updated
+        if done:
+            break
+    ordered = sorted(names, key=lambda a: -strength[a])
+    return [
+        {
+            "condition": a,
+            "strength": round(math.log(strength[a]), 4),
+            "rank": i + 1,
+            "wins": sum(wins[a, b] - 0.5 for b in names if b != a),
+            "comparisons": sum(games[a, b] - 1.0 for b in names if b != a),
+        }
+        for i, a in enumerate(ordered)
+    ]
+
+
 def _arm(condition: str) -> tuple[str, str]:
     arm, _, sweep = condition.partition(",")
     return arm, sweep
@@ -175,7 +233,13 @@ def _cell(mean: Any, sd: Any) -> str:
     return text
 
 
-def render_study(scenario: Scenario, table: Any, comparison: Any, n_runs: int) -> str:
+def render_study(
+    scenario: Scenario,
+    table: Any,
+    comparison: Any,
+    n_runs: int,
+    ranking: list[dict[str, Any]] | None = None,
+) -> str:
     """The study summary as Markdown: metric rows, one column per condition, the paper beside."""
     conditions = list(dict.fromkeys(table["condition"])) if len(table) else []
     lines = [
@@ -219,6 +283,19 @@ def render_study(scenario: Scenario, table: Any, comparison: Any, n_runs: int) -
                 f"{_cell(r.t, None)} | {_cell(r.p, None)} |"
             )
         lines.append("")
+    if ranking:
+        lines += [
+            "## Conditions ranked by the judge's persona scores (Bradley–Terry)",
+            "",
+            "| rank | condition | strength (log) | wins | comparisons |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['rank']} | {r['condition']} | {r['strength']:+.3f} | {r['wins']:g} | "
+            f"{r['comparisons']:g} |"
+            for r in ranking
+        ]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -230,7 +307,15 @@ def write_study(
     table: Any,
     comparison: Any,
 ) -> None:
-    """Writes ``runs.csv``, ``summary.csv``, ``comparison.csv``, ``study.json`` and ``study.md``."""
+    """Writes ``runs.csv``, ``summary.csv``, ``comparison.csv``, ``study.json`` and ``study.md``.
+
+    With judge scores for two or more conditions, ``ranking.csv`` ranks them too.
+    """
+    ranking = rank_conditions(results)
+    if ranking is not None:
+        import pandas as pd
+
+        pd.DataFrame(ranking).to_csv(out / "ranking.csv", index=False)
     runs.to_csv(out / "runs.csv", index=False)
     table.to_csv(out / "summary.csv", index=False)
     if comparison is not None:
@@ -241,7 +326,10 @@ def write_study(
         "comparison": None
         if comparison is None
         else json.loads(comparison.to_json(orient="records")),
+        "ranking": ranking,
         "runs": results,
     }
     (out / "study.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
-    (out / "study.md").write_text(render_study(scenario, table, comparison, len(results)), "utf-8")
+    (out / "study.md").write_text(
+        render_study(scenario, table, comparison, len(results), ranking), "utf-8"
+    )

@@ -30,3 +30,13 @@ def test_a_lost_chroma_server_mid_run_is_a_user_error_that_says_how_to_resume(tm
     assert message.startswith("lost the Chroma server during a query for 'Ada'")
     assert f"run_town.py resume {tmp_path / 'run'}" in message
     assert town.closed
+
+
+def test_ablate_switches_the_named_parts_of_the_mind_off():
+    import run_town
+    from agents.commands import config_from_args
+
+    args = run_town._parser().parse_args(["run", "--ablate", "planning, memory"])
+    config = config_from_args(args)
+    assert config.mind.ablated == ("planning", "memory") and config.mind.reflection
+    assert config_from_args(run_town._parser().parse_args(["run"])).mind.label == "full"

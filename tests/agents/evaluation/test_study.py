@@ -160,3 +160,60 @@ def test_bad_names_and_settings_fail_before_any_run(tmp_path):
     with pytest.raises(ScenarioError, match="no persona named 'Nobody Here'"):
         run_study(stray, agents=2, out_dir=tmp_path / "b")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_ablation_arms_run_side_by_side_with_the_same_seeds(tmp_path):
+    result = run_study(
+        load_scenario("valentine"),
+        agents=3,
+        days=0.1,
+        seeds=[4],
+        out_dir=tmp_path / "study",
+        arms=["full", "no-reflection", "no-planning", "no-memory"],
+        workers=1,
+        services=scripted_services,
+        overrides=EPHEMERAL,
+        interviews=False,
+        plots=False,
+    )
+    runs = result.runs
+    assert sorted(runs.condition) == [
+        "treatment,mind=full",
+        "treatment,mind=no-memory",
+        "treatment,mind=no-planning",
+        "treatment,mind=no-reflection",
+    ]
+    assert set(runs.seed) == {4}
+    assert {"misaddressed_rate", "tokens_per_agent_day"} <= set(result.table.metric)
+    no_planning = json.loads(
+        (tmp_path / "study" / "treatment_mind-no-planning" / "seed-4" / "run.json").read_text()
+    )
+    assert no_planning["config"]["mind"] == {"reflection": True, "planning": False, "memory": True}
+    with pytest.raises(EvaluationError, match="unknown arm 'no-dreams'"):
+        run_study(load_scenario("valentine"), arms=["no-dreams"], out_dir=tmp_path / "x")
+
+
+def _judged(condition, seed, scores):
+    return {"condition": condition, "seed": seed, "persona_fidelity": {"persona_score": scores}}
+
+
+def test_conditions_are_ranked_by_pairwise_judge_scores():
+    from agents.evaluation.study_report import rank_conditions
+
+    results = [
+        _judged("full", 1, {"Ana": 5, "Bo": 4}),
+        _judged("no-reflection", 1, {"Ana": 4, "Bo": 4}),
+        _judged("no-memory", 1, {"Ana": 1, "Bo": 2}),
+        _judged("full", 2, {"Ana": 5, "Bo": 5}),
+        _judged("no-reflection", 2, {"Ana": 3, "Bo": 4}),
+        _judged("no-memory", 2, {"Ana": 2, "Bo": None}),
+    ]
+    ranking = rank_conditions(results)
+    assert [r["condition"] for r in ranking] == ["full", "no-reflection", "no-memory"]
+    assert [r["rank"] for r in ranking] == [1, 2, 3]
+    assert ranking[0]["strength"] > ranking[1]["strength"] > ranking[2]["strength"]
+    # full vs no-reflection: 3 wins and 1 tie of 4; vs no-memory: 3 of 3.
+    assert ranking[0]["wins"] == 6.5 and ranking[0]["comparisons"] == 7
+    even = rank_conditions([_judged("a", 1, {"Ana": 3}), _judged("b", 1, {"Ana": 3})])
+    assert even[0]["strength"] == pytest.approx(0) == even[1]["strength"]
+    assert rank_conditions([_judged("a", 1, {"Ana": 3})]) is None
