@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from agents.cognition.step_library import StepLibrary
 from agents.llm.accounting import Ledger
@@ -23,6 +24,7 @@ from agents.persona import Persona
 from agents.run_config import RunConfig
 from agents.town import Town
 from simulation.frames import Frame
+from simulation.run_reader import read_run_json
 from worlds.world import World
 
 
@@ -176,7 +178,111 @@ def create_town(
         personas = choose_cast(config, world)
     else:
         validate_against_world(personas, world)
-    llm = LLMStack(config.llm, backend=backend, cache_path=cache_path)
-    town = build_town(config, world, personas, run_dir, llm, embedder=embedder, sinks=sinks)
-    town.on_close(llm.close)
+    cache = cache_path or (Path(config.llm_cache) if config.llm_cache else None)
+    return open_town(
+        config,
+        world,
+        personas,
+        run_dir,
+        sinks=sinks,
+        services=lambda c: (LLMStack(c.llm, backend=backend, cache_path=cache), embedder),
+    )
+
+
+class RunServices(Protocol):
+    """Builds the LLM stack and embedder of a run (``None`` embedder: the configured one).
+
+    Studies call factories in worker processes, so they must be picklable (module-level
+    functions or instances of module-level classes).
+    """
+
+    def __call__(self, config: RunConfig) -> tuple[LLMStack, Embedder | None]:
+        """Returns the run's LLM stack and embedder."""
+        ...
+
+
+def default_services(config: RunConfig) -> tuple[LLMStack, Embedder | None]:
+    """The real services: the configured model (and response cache) and embedder."""
+    cache = Path(config.llm_cache) if config.llm_cache else None
+    return LLMStack(config.llm, cache_path=cache), None
+
+
+def open_town(
+    config: RunConfig,
+    world: World,
+    personas: list[Persona],
+    run_dir: Path,
+    *,
+    sinks: list[Callable[[Frame], None]] | None = None,
+    services: RunServices = default_services,
+) -> Town:
+    """Opens a town that owns its LLM stack: the one way a run's town is built with its services.
+
+    Args:
+        config: The run configuration.
+        world: The town's world.
+        personas: The cast.
+        run_dir: The run folder.
+        sinks: Extra frame sinks (e.g. a viewer's queue).
+        services: Builds the LLM stack and embedder (tests and studies pass doubles).
+
+    Returns:
+        The town (not yet started or restored); :meth:`Town.close` closes the LLM stack too.
+    """
+    stack, embedder = services(config)
+    try:
+        town = build_town(config, world, personas, run_dir, stack, embedder=embedder, sinks=sinks)
+    except BaseException:
+        stack.close()
+        raise
+    town.on_close(stack.close)
+    return town
+
+
+def read_run_files(run_dir: Path) -> tuple[RunConfig, World, list[Persona]]:
+    """The config, world and personas saved in a run folder's ``run.json``, to reopen the run.
+
+    Raises:
+        RunFolderError: If the folder has no ``run.json``, or it is damaged (see
+            :func:`simulation.run_reader.read_run_json`).
+        pydantic.ValidationError: If a saved config, world or persona is no longer valid.
+    """
+    data = read_run_json(run_dir)
+    config = RunConfig.model_validate(data["config"])
+    world = World.model_validate(data["world"])
+    personas = [Persona.model_validate(p) for p in data["personas"]]
+    return config, world, personas
+
+
+def reopen_town(
+    run_dir: Path,
+    *,
+    read_only: bool = False,
+    tick: int | None = None,
+    config_update: Callable[[RunConfig], RunConfig] | None = None,
+    services: RunServices = default_services,
+) -> Town:
+    """Reopens a run folder's town at its latest (or a given) checkpoint.
+
+    Args:
+        run_dir: The run folder.
+        read_only: Leave the run's files as they are (interviews); else later memories and
+            ticks are dropped, ready to continue the run.
+        tick: The checkpoint to restore; default the latest.
+        config_update: Changes the saved config before the town is built (resume's --hours
+            and --max-tokens).
+        services: Builds the LLM stack and embedder.
+
+    Returns:
+        The restored town, which owns its LLM stack.
+    """
+    config, world, personas = read_run_files(run_dir)
+    if config_update is not None:
+        config = config_update(config)
+    town = open_town(config, world, personas, Path(run_dir), services=services)
+    try:
+        town.restore(tick, read_only=read_only)
+    except BaseException:
+        town.close()
+        raise
     return town

@@ -214,10 +214,11 @@ class GenerativeMind:
         )
 
     def _place_label(self, p: Perception) -> str:
+        """The place as prompts name it, the same for everyone there ("Sector, arena")."""
         arena = self.services.places.by_address.get(p.arena or "")
         if arena is not None:
             return arena.label
-        return p.arena or p.sector or "outdoors"
+        return p.arena.replace(":", ", ") if p.arena else p.sector or "outdoors"
 
     def whisper(self, text: str, now: datetime, tick: int) -> str:
         """Gives the agent an inner-voice intention and returns its memory id.

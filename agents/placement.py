@@ -24,6 +24,7 @@ def _known(world: World, arena: Arena) -> KnownArena:
         address=arena.address,
         label=_label(arena),
         objects={o.name: o.address for o in world.objects_in(arena.address)},
+        public=world.get_sector(arena.sector).kind not in PRIVATE_KINDS,
     )
 
 

@@ -193,7 +193,7 @@ def _big_five(value: Any, facts: list[str]) -> dict[str, float] | None:
             facts.append(f"personality ({key}): {_text(raw)}")
             continue
         inverted = trait.startswith("-")
-        scores[trait.lstrip("-")] = round(1 - level if inverted else level, 2)
+        scores[trait.lstrip("-")] = round(1 - level if inverted else level, 3)
         text = _text(raw)
         if isinstance(raw, str) and len(text.split()) > 1:
             facts.append(f"personality ({key}): {text}")
@@ -221,16 +221,26 @@ def _level(raw: Any) -> float | None:
             number = None
         if number is None:
             head = re.split(r"[.;:(]", text, maxsplit=1)[0]
-            for phrase, score in _LEVELS:
-                if re.search(rf"\b{phrase}\b", head):
-                    return score
-            return None
+            pair = re.match(r"^\s*([a-z ]+?)\s*(?:-|–|/|to)\s*([a-z ]+?)\s*$", head)
+            if pair:  # a two-level value ("Low-Medium") is the midpoint of its levels
+                ends = [_level_word(side) for side in pair.groups()]
+                if None not in ends:
+                    return (ends[0] + ends[1]) / 2  # type: ignore[operator]
+            return _level_word(head)
     if 0 <= number <= 1:
         return number
     if 1 < number <= 5:
         return (number - 1) / 4
     if 5 < number <= 100:
         return number / 100
+    return None
+
+
+def _level_word(text: str) -> float | None:
+    """The score of the first level word or phrase in ``text`` ("very high" → 0.9)."""
+    for phrase, score in _LEVELS:
+        if re.search(rf"\b{phrase}\b", text):
+            return score
     return None
 
 

@@ -131,7 +131,7 @@ class Town:
             ),
             seed=config.seed,
             sinks=[self.stats, self._write_frame, *(sinks or [])],
-            after_tick=[self._flush_memory],
+            after_tick=[self._end_tick],
             event_judge=LLMEventJudge(llm, world.name, self._record),
             usage=self._usage,
         )
@@ -145,7 +145,9 @@ class Town:
     def _record(self, event: Event) -> None:
         self.model.record(event)
 
-    def _flush_memory(self, tick: int, now: datetime) -> None:
+    def _end_tick(self, tick: int, now: datetime) -> None:
+        """After a tick: replies are no longer reused, memories are committed, steps shared."""
+        self.llm.forget_answers()
         self.memory.flush()
         if self.steps is not None:
             self.steps.publish()
@@ -222,6 +224,7 @@ class Town:
         steps = self.steps.get_state() if self.steps is not None else None
         self.model.step()
         if self.model.abandoned_tick is not None:
+            self.llm.forget_answers()
             self.memory.discard_pending()
             self.llm.ledger.set_state(ledger)
             if self.steps is not None:

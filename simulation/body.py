@@ -61,6 +61,8 @@ class Body(CellAgent):
         self.name = name
         self.state = BodyState()
         self.cell = model.grid[tile]  # type: ignore[attr-defined]
+        self.walked: tuple[Tile, ...] = ()
+        """The tiles stepped on in the last tick's walk (see :meth:`walk`)."""
 
     @property
     def tile(self) -> Tile:
@@ -73,12 +75,18 @@ class Body(CellAgent):
         return bool(self.state.path)
 
     def walk(self, tiles_per_tick: int) -> Tile | None:
-        """Advances along the path; returns the new tile if the body moved."""
+        """Advances along the path; returns the new tile if the body moved.
+
+        The tiles stepped on are kept in ``walked`` for this tick's frame (the viewer draws
+        the walk along them).
+        """
+        self.walked = ()
         if not self.state.path:
             return None
         steps = self.state.path[:tiles_per_tick]
         del self.state.path[:tiles_per_tick]
         self.cell = self.model.grid[steps[-1]]  # type: ignore[attr-defined]
+        self.walked = tuple(steps)
         return steps[-1]
 
     def action_done(self, tick: int) -> bool:

@@ -23,6 +23,8 @@ class AgentSnapshot(BaseModel):
     utterance: str | None = None
     conversation: str | None = None
     asleep: bool = False
+    walked: tuple[tuple[int, int], ...] = ()
+    """The tiles stepped on this tick, in order, ending on ``(x, y)`` (empty when standing)."""
 
 
 class Frame(BaseModel):

@@ -293,6 +293,7 @@ class TownModel(mesa.Model):
                     utterance=b.state.utterance,
                     conversation=(c.id if (c := self.conversations.of(b.name)) else None),
                     asleep=b.state.asleep,
+                    walked=b.walked,
                 )
                 for b in self.bodies.values()
             ),

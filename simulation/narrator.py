@@ -50,10 +50,6 @@ class Narrator:
         self.workplaces = workplaces
         self.minutes_per_tick = minutes_per_tick
         self.object_states: dict[str, str] = {o.id: o.start_state for o in world.objects}
-        self._walkable = world.walkable_tiles()
-        self.arena_of_tile: dict[tuple[int, int], str] = {
-            tile: arena.id for arena in world.arenas for tile in arena.tiles
-        }
         self.users: dict[str, set[str]] = {}
         self._last_utterance: dict[str, int] = {}
         self._ended_now: set[str] = set()
@@ -111,7 +107,9 @@ class Narrator:
             body.state.refused_object = obj
             obj = None
         goals = self.world.tiles_of(obj) if obj else self.world.tiles_of(arena.address)
-        path = find_path(body.tile, goals, self._is_walkable, self.world.width, self.world.height)
+        path = find_path(
+            body.tile, goals, self.world.is_walkable, self.world.width, self.world.height
+        )
         if path is None:
             self._release(body.name, obj)
             why = f"{arena.address} cannot be reached"
@@ -145,9 +143,6 @@ class Narrator:
             )
         )
         return events
-
-    def _is_walkable(self, x: int, y: int) -> bool:
-        return (x, y) in self._walkable
 
     def _speed(self) -> int:
         return max(1, self.minutes_per_tick)  # about a tile a minute: a town crossed in an hour
@@ -223,7 +218,7 @@ class Narrator:
         bx, by = b.tile
         if max(abs(ax - bx), abs(ay - by)) > EARSHOT_TILES:
             return False
-        return self.arena_of_tile.get((ax, ay)) == self.arena_of_tile.get((bx, by))
+        return self.world.arena_id_at(ax, ay) == self.world.arena_id_at(bx, by)
 
     def _say(
         self, body: Body, action: Say, spoken: set[str], tick: int, now: datetime

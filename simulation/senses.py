@@ -81,14 +81,13 @@ class Senses:
     ) -> Perception:
         """Returns what ``body`` perceives this tick (``events`` are addressed observations)."""
         x, y = body.tile
-        arena_of_tile = self.narrator.arena_of_tile
-        arena_id = arena_of_tile.get((x, y))
+        arena_id = self.world.arena_id_at(x, y)
         seen: list[Observation] = []
         nearby: list[str] = []
         if not body.state.asleep:
             for other, distance in self._neighbours(body):
                 ox, oy = other.tile
-                if arena_of_tile.get((ox, oy)) != arena_id:
+                if self.world.arena_id_at(ox, oy) != arena_id:
                     continue
                 what = "asleep" if other.state.asleep else other.state.activity.description
                 seen.append(

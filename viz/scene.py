@@ -11,7 +11,7 @@ from typing import Any
 
 from simulation.events import EventKind
 from simulation.frames import AgentSnapshot
-from viz.motion import Motion, tiles_per_tick
+from viz.motion import position, tiles_per_tick
 from viz.palette import Color, agent_color
 from viz.source import Timeline
 
@@ -104,7 +104,7 @@ class Speech:
         return 255 if left >= 1 else max(0, int(255 * left))
 
 
-def agent_views(timeline: Timeline, motion: Motion) -> list[AgentView]:
+def agent_views(timeline: Timeline) -> list[AgentView]:
     """Every agent at the play head, positioned between the current and next frame.
 
     Agents standing on the same tile are spread around its centre so each stays visible.
@@ -118,7 +118,7 @@ def agent_views(timeline: Timeline, motion: Motion) -> list[AgentView]:
     later = {a.name: a for a in after.agents} if after is not None else {}
     views: list[AgentView] = []
     for snap in frame.agents:
-        (x, y), walking = motion.position(snap, later.get(snap.name), fraction, pace)
+        (x, y), walking = position(snap, later.get(snap.name), fraction, pace)
         views.append(AgentView(snap.name, x, y, walking, snap))
     return _spread(views)
 

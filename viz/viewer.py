@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from viz.hud import SCRUB_H, TOP_H, Hud
 from viz.inspector import WIDTH as INSPECTOR_WIDTH
 from viz.inspector import Card, Inspector, agent_card, object_card
 from viz.layout import Panels, Rect, panel_layout
-from viz.motion import Motion
 from viz.objects_layer import ObjectsLayer
 from viz.progress import ProgressSource, progress_text
 from viz.scene import AgentView, Cast, agent_views, speeches
@@ -108,10 +106,6 @@ class Viewer:
         self.progress = progress
         self.progress_line: str | None = None
         self._progress_read = -1.0
-        walkable = world.walkable_tiles()
-        self.motion = Motion(lambda x, y: (x, y) in walkable)
-        self._prefetch_for = -1
-        self._pending: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.running = True
         self.clock = 0.0
@@ -138,8 +132,7 @@ class Viewer:
         self.clock += dt
         self.timeline.update(dt)
         self.controls.update(dt)
-        self.views = agent_views(self.timeline, self.motion)
-        self._prefetch_routes()
+        self.views = agent_views(self.timeline)
         self._read_progress()
         if self.camera.follow is not None:
             view = next((v for v in self.views if v.name == self.camera.follow), None)
@@ -157,22 +150,6 @@ class Viewer:
         if self._progress_read < 0 or self.clock - self._progress_read >= PROGRESS_EVERY_S:
             self._progress_read = self.clock
             self.progress_line = progress_text(self.progress.progress())
-
-    def _prefetch_routes(self, budget_s: float = 0.004) -> None:
-        """Finds the walking routes of the next tick ahead of time, a few per frame."""
-        i = self.timeline.index + 1
-        if i != self._prefetch_for:
-            self._prefetch_for = i
-            self._pending = []
-            if i + 1 <= self.timeline.last:
-                later = {a.name: a for a in self.timeline.frames[i + 1].agents}
-                for a in self.timeline.frames[i].agents:
-                    b = later.get(a.name)
-                    if b is not None and (a.x, a.y) != (b.x, b.y):
-                        self._pending.append(((a.x, a.y), (b.x, b.y)))
-        deadline = time.perf_counter() + budget_s
-        while self._pending and time.perf_counter() < deadline:
-            self.motion.route(*self._pending.pop())
 
     @property
     def selected_agent(self) -> str | None:

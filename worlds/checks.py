@@ -97,7 +97,14 @@ def _check_grid(world: World, rep: _Reporter) -> bool:
 
 def _check_sectors(world: World, rep: _Reporter) -> None:
     if not world.sectors:
-        rep.add("sectors", "the world has no sectors; expected at least one", "add a sector")
+        rep.add(
+            "sectors",
+            "the world has no sectors; expected at least one",
+            "add a sector: in world.yaml a 'sectors:' entry; in a Tiled map a rectangle of class "
+            "'sector' in an object layer (or in a layer named 'sectors'), with its arenas and "
+            "objects inside it as rectangles of class 'arena' and 'object' (worlds/FORMAT.md, "
+            "'Tiled maps')",
+        )
     used = {a.sector for a in world.arenas}
     counts = Counter(s.name for s in world.sectors)
     for i, sector in enumerate(world.sectors):

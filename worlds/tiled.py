@@ -50,6 +50,15 @@ def load_tiled_world(path: str | Path) -> World:
 
 def build_tiled_world(data: Any, source: str, base_dir: Path) -> World:
     """Map parsed Tiled JSON onto a :class:`World` (``base_dir`` resolves tileset paths)."""
+    old = _old_format(data)
+    if old is not None:
+        raise WorldError(
+            source,
+            "",
+            f"a map in an old Tiled JSON format ({old})",
+            "open it in Tiled 1.2 or newer and save it again as a JSON map "
+            "(File → Save As…, format 'JSON map files (*.tmj *.json)')",
+        )
     try:
         tmap = TiledMap.model_validate(data)
     except ValidationError as exc:
@@ -59,6 +68,21 @@ def build_tiled_world(data: Any, source: str, base_dir: Path) -> World:
     if importer.problems:
         raise WorldError.from_problems(importer.problems)
     return build_world(world_data, source=source, origins=importer.origins)
+
+
+def _old_format(data: Any) -> str | None:
+    """What marks a map as written by a Tiled older than 1.2, or ``None`` for a current one."""
+    if not isinstance(data, dict):
+        return None
+    camel = [key for key in ("tileWidth", "tileHeight") if key in data]
+    if camel and "tilewidth" not in data:
+        return f"camel-case keys such as {camel[0]!r}, written by Tiled before 2012"
+    version = data.get("version")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        return f"'version' is the number {version}; Tiled 1.2 and newer write it as text"
+    if isinstance(data.get("properties"), dict):
+        return "'properties' is an object; Tiled 1.2 and newer write a list of properties"
+    return None
 
 
 class _Importer(TiledReader):

@@ -163,6 +163,10 @@ class World(_Frozen):
         arena_id = self._arena_of_tile.get((x, y))
         return self._arenas[arena_id] if arena_id else None
 
+    def arena_id_at(self, x: int, y: int) -> str | None:
+        """The id of the arena covering a tile, or ``None`` outdoors / on walls."""
+        return self._arena_of_tile.get((x, y))
+
     def sector_at(self, x: int, y: int) -> Sector | None:
         """The sector of the arena covering a tile, or ``None``."""
         arena = self.arena_at(x, y)

@@ -27,6 +27,7 @@ from agents.cognition.grounding import TRANSCRIPT_MARK, dated_lines
 from agents.cognition.places import ScheduledBlock
 from agents.cognition.schemas import (
     CONVERSATION_DEFAULT_IMPORTANCE,
+    PersonUpdate,
     Utterance,
     line_context,
     outcome_model,
@@ -175,12 +176,17 @@ class Conversationalist:
     async def conclude(
         self, conversation: ConversationView, place: str, now: datetime, tick: int
     ) -> ScheduledBlock | None:
-        """Remembers a finished conversation (all of it), updates views; returns a commitment."""
+        """Remembers a finished conversation (all of it), updates views; returns a commitment.
+
+        The outcome call is the same for every participant (the conversation's id seeds it and
+        the prompt names no one as "you"), so participants told in the same tick share one
+        reply. The last thing each other person said is noted in the view of them.
+        """
         services = self.services
         others = [p for p in conversation.participants if p != services.name]
         if not others or not conversation.turns:
             return None
-        places = tuple(services.places.labels())
+        places = tuple(services.places.public_labels())
         reply = await services.ask(
             "conversation_outcome",
             "conversation_outcome",
@@ -188,9 +194,10 @@ class Conversationalist:
             tick,
             now,
             max_tokens=OUTCOME_MAX_TOKENS,
+            shared_by=conversation.id,
             moment=now.strftime("%A %H:%M"),
             place=place,
-            others=others,
+            participants=list(conversation.participants),
             turns=list(conversation.turns),
             places=list(places),
         )
@@ -198,9 +205,13 @@ class Conversationalist:
         importance = reply.importance if reply else CONVERSATION_DEFAULT_IMPORTANCE
         text = conversation_memory(summary, others, place, conversation.turns)
         services.remember(MemoryKind.CONVERSATION, text, tick, now, importance)
+        for other in others:
+            said = [line for speaker, line in conversation.turns if speaker == other]
+            if said:  # the last thing they said
+                update = PersonUpdate(op="update", field="said", value=said[-1][:120])
+                self.views.apply(other, [update])
         if reply is None:
             return None
-        self.views.apply(others[0], reply.view_updates)
         if reply.agreed_time and reply.agreed_activity:
             label = reply.agreed_place
             arena = services.places.by_label[label].address if label else None

@@ -25,11 +25,13 @@ class KnownArena:
         address: ``"Sector:arena"``.
         label: How prompts name it, e.g. ``"Hobbs Cafe, counter"``.
         objects: Object addresses in the arena, keyed by their short name.
+        public: Whether anyone may go there (not a home).
     """
 
     address: str
     label: str
     objects: dict[str, str] = field(default_factory=dict)
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class KnownPlaces:
     def labels(self) -> list[str]:
         """Prompt labels of all known arenas."""
         return [a.label for a in self.arenas]
+
+    def public_labels(self) -> list[str]:
+        """Labels of the public arenas, sorted: the same list for everyone in a town."""
+        return sorted(a.label for a in self.arenas if a.public)
 
     def steps_model(self, arena: KnownArena) -> type[BaseModel]:
         """The output type of a block's steps, whose objects are those in ``arena``."""

@@ -216,16 +216,15 @@ CONVERSATION_DEFAULT_IMPORTANCE = 5
 
 
 class ConversationOutcome(_Out):
-    """What an agent takes away from a conversation.
+    """What a conversation came to, the same for everyone in it.
 
-    A summary, how much it matters to them (1–10, as the paper rates a conversation's
-    poignancy), at most one change to their view of the other, and any time and place agreed.
-    Generated tokens set a CPU run's wall time, so the reply is held to what changes behaviour.
+    A summary naming who said what, how much it matters (1–10, as the paper rates a
+    conversation's poignancy), and any time and place agreed. One call serves every participant
+    (the prompt is the same for all), so a two-person talk costs one reply, not two.
     """
 
     summary: str = Field(min_length=5, max_length=160)
     importance: int = Field(CONVERSATION_DEFAULT_IMPORTANCE, ge=1, le=10)
-    view_updates: list[PersonUpdate] = Field(default_factory=list, max_length=1)
     agreed_time: ClockTime | None = None
     agreed_activity: str | None = Field(None, max_length=90)
     agreed_place: str | None = Field(None, max_length=120)
@@ -233,7 +232,7 @@ class ConversationOutcome(_Out):
 
 @lru_cache(maxsize=1024)
 def outcome_model(places: tuple[str, ...]) -> type[ConversationOutcome]:
-    """The outcome type of an agent whose agreed place may only be one of ``places``."""
+    """The outcome type whose agreed place may only be one of ``places`` (the public ones)."""
     return create_model(
         "ConversationOutcome",
         __base__=ConversationOutcome,

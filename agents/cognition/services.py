@@ -68,6 +68,7 @@ class AgentServices:
         max_tokens: int | None = None,
         deferred: list[Event] | None = None,
         context: Mapping[str, Any] | None = None,
+        shared_by: str | None = None,
         **inputs: Any,
     ) -> T | None:
         """Runs one typed LLM call; on failure records a fallback event and returns None.
@@ -75,6 +76,9 @@ class AgentServices:
         With ``deferred`` given, a fallback event is appended there instead of recorded now (for
         calls that run concurrently with others, so the caller records events in a fixed order).
         ``context`` reaches the output type's validators (see ``LLMGateway.call``).
+        ``shared_by`` names what a call is about when everyone concerned asks the same
+        question (e.g. a conversation's id): the sampling seed then depends on it, not on the
+        agent, so identical prompts make identical requests and the gateway answers them once.
         A spent budget is not a fallback: it raises :class:`~simulation.mind.StopRun` so the run
         stops cleanly after its last complete tick.
         """
@@ -85,7 +89,7 @@ class AgentServices:
                 inputs={**self.prompt_identity, "currently": self.currently, **inputs},
                 output=output,
                 agent=self.name,
-                seed=_call_seed(self.seed, self.name, step, tick),
+                seed=_call_seed(self.seed, shared_by or self.name, step, tick),
                 max_tokens=max_tokens,
                 context=context,
             )

@@ -1,7 +1,7 @@
 """Evaluation of runs with LLMs in the loop: post-run interviews, the judge, and studies.
 
 The public names are loaded on first use (``from agents.evaluation import evaluate_run``), so
-importing :mod:`agents.evaluation.commands` for the CLI's ``--help`` stays cheap.
+importing :mod:`agents.cli.evaluation` for the CLI's ``--help`` stays cheap.
 
 * :func:`evaluate_run` — metrics of one run (``eval/metrics.json``, ``eval/report.md``).
 * :class:`TownInterviewer`, :class:`FunctionInterviewer` — the pluggable interview step.
@@ -28,8 +28,8 @@ _EXPORTS = {
     "load_scenario": "agents.evaluation.scenario",
     "StudyResult": "agents.evaluation.study",
     "run_study": "agents.evaluation.study",
-    "default_services": "agents.evaluation.services",
-    "RunServices": "agents.evaluation.services",
+    "default_services": "agents.assembly",
+    "RunServices": "agents.assembly",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from agents.assembly import RunServices, default_services, reopen_town
 from agents.evaluation.errors import EvaluationError
-from agents.evaluation.services import RunServices, default_services, reopen_town
 from agents.town import Town
 from simulation.run_reader import CHECKPOINT_DIR, EVAL_DIR, EXPORT_DIR
 
@@ -81,7 +81,7 @@ class TownInterviewer:
         with tempfile.TemporaryDirectory(prefix="gentown-interview-") as tmp:
             copy = Path(tmp) / self.run_dir.name
             shutil.copytree(self.run_dir, copy, ignore=shutil.ignore_patterns(*_SKIP_ON_COPY))
-            town, stack = reopen_town(copy, self.services)
+            town = reopen_town(copy, read_only=False, services=self.services)
             try:
                 unknown = sorted({a for a, _ in questions if a not in town.minds})
                 if unknown:
@@ -93,7 +93,6 @@ class TownInterviewer:
                 return asyncio.run(_ask(town, questions))
             finally:
                 town.close()
-                stack.close()
 
 
 async def _ask(town: Town, questions: Sequence[Question]) -> list[str]:

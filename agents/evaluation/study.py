@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents.assembly import RunServices, default_services
 from agents.cognition.parts import parse_arm
 from agents.evaluation.errors import EvaluationError
 from agents.evaluation.scenario import Scenario, check_against_world
-from agents.evaluation.services import RunServices, default_services
 from agents.evaluation.study_report import CONTROL, TREATMENT, summarise, write_study
 from agents.llm.settings import LLMSettings
 from agents.persona import Persona
@@ -42,6 +42,7 @@ class StudyJob:
     agents: int | None = None
     days: float | None = None
     model: str | None = None
+    cache: bool = True
     overrides: Mapping[str, Any] = field(default_factory=dict)
     judge_model: str | None = None
     services: RunServices = default_services
@@ -110,7 +111,7 @@ def run_config(job: StudyJob, cast: list[Persona]) -> RunConfig:
     """
     scenario = job.scenario
     days = job.days if job.days is not None else scenario.days
-    llm = LLMSettings(model=job.model) if job.model else LLMSettings()
+    llm = LLMSettings(cache=job.cache, **({"model": job.model} if job.model else {}))
     return RunConfig.model_validate(
         {
             "world": scenario.world,
@@ -128,7 +129,7 @@ def run_config(job: StudyJob, cast: list[Persona]) -> RunConfig:
 
 def run_job(job: StudyJob) -> dict[str, Any]:
     """Runs, evaluates and closes one study run (in a worker process); returns its metrics."""
-    from agents.assembly import build_town
+    from agents.assembly import open_town
     from agents.evaluation.evaluate import evaluate_run
     from agents.evaluation.interviews import TownInterviewer
     from agents.evaluation.judge import Judge
@@ -136,23 +137,19 @@ def run_job(job: StudyJob) -> dict[str, Any]:
     scenario = job.scenario
     world, cast = _cast_for(scenario, job.agents)
     config = run_config(job, cast)
-    stack, embedder = job.services(config)
+    town = open_town(config, world, cast, job.run_dir, services=job.services)
+    pending = list(scenario.timed_whispers())
+
+    def whisper_when_due(t: Any) -> None:
+        while pending and pending[0][0] <= t.now:
+            _, agent, text = pending.pop(0)
+            t.whisper(agent, text)
+
     try:
-        town = build_town(config, world, cast, job.run_dir, stack, embedder=embedder)
-        pending = list(scenario.timed_whispers())
-
-        def whisper_when_due(t: Any) -> None:
-            while pending and pending[0][0] <= t.now:
-                _, agent, text = pending.pop(0)
-                t.whisper(agent, text)
-
-        try:
-            town.start()
-            town.run(on_tick=whisper_when_due)
-        finally:
-            town.close()
+        town.start()
+        town.run(on_tick=whisper_when_due)
     finally:
-        stack.close()
+        town.close()
     judge_stack = None
     if job.judge_model:
         from agents.assembly import LLMStack
@@ -224,6 +221,7 @@ def run_study(
     model: str | None = None,
     out_dir: Path | str = Path("studies"),
     *,
+    cache: bool = True,
     control: bool = False,
     params: Mapping[str, Sequence[Any]] | None = None,
     arms: Sequence[str] | None = None,
@@ -245,6 +243,8 @@ def run_study(
         seeds: One run per seed and condition.
         model: The agents' LLM (default: the bundled local model).
         out_dir: The study folder: ``<condition>/seed-<n>/`` runs plus the summary files.
+        cache: Use the LLM response cache (off: every call reaches the model, so every arm's
+            tokens are its own).
         control: Also run the control condition (no whispers or events) and compare.
         params: Run-config fields to sweep; every combination is a condition.
         arms: Ablation arms run side by side with the same seeds: ``full`` and
@@ -285,6 +285,7 @@ def run_study(
             agents=agents,
             days=days,
             model=model,
+            cache=cache,
             overrides={**(overrides or {}), **sweep},
             judge_model=judge_model,
             services=services,

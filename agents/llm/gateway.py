@@ -45,6 +45,7 @@ from agents.llm.templates import PromptLibrary
 
 logger = logging.getLogger(__name__)
 
+
 T = TypeVar("T", bound=BaseModel)
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -104,6 +105,10 @@ class LLMGateway:
         self._sleep = sleep
         self._jitter = random.Random(0)  # backoff jitter only; never touches simulation state
         self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self._in_flight: dict[str, asyncio.Future[Any]] = {}
+        """Requests being answered, by cache key: an identical one waits for the same reply."""
+        self._answered: dict[str, Any] = {}
+        """Validated replies since :meth:`forget_answers`: an identical request reuses one."""
         self._use_schema = settings.structured_output == "json_schema" or (
             settings.structured_output == "auto" and backend.supports_json_schema(settings.model)
         )
@@ -194,11 +199,60 @@ class LLMGateway:
                 self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, None, cache_hit=True)
                 self._notify(agent, step, "end", cache_hit=True)
                 return value
+        shareable = context is None and request.seed is not None
+        if shareable and key in self._answered:
+            return await self._share(self._answered[key], agent, step)
+        loop = asyncio.get_running_loop()
+        shared = self._in_flight.get(key) if shareable else None
+        if shared is not None and shared.get_loop() is loop:
+            return await self._share(shared, agent, step)
+        in_flight: asyncio.Future[Any] = loop.create_future()
+        if shareable:
+            self._in_flight[key] = in_flight
         self._notify(agent, step, "start")
         try:
-            return await self._call_with_retries(request, output, key, agent, step, context)
+            value = await self._call_with_retries(request, output, key, agent, step, context)
+        except BaseException as exc:
+            in_flight.set_exception(exc)
+            in_flight.exception()  # retrieved here: no waiter is needed
+            raise
+        else:
+            in_flight.set_result(value)
+            if shareable:
+                self._answered[key] = value
+            return value
         finally:
+            if self._in_flight.get(key) is in_flight:
+                del self._in_flight[key]
             self._notify(agent, step, "end")
+
+    def forget_answers(self) -> None:
+        """Ends the reuse of replies given so far (a town calls it after every tick).
+
+        Within a tick, an identical seeded request reuses a reply; across ticks it does not,
+        so a run resumed at a tick boundary makes the same calls as an uninterrupted one.
+        """
+        self._answered.clear()
+
+    async def _share(self, shared: Any, agent: str | None, step: str) -> Any:
+        """The reply of an identical request (in flight, or answered), without a call of its own.
+
+        Identical means the same model, messages, sampling parameters, seed (a seed is needed:
+        unseeded requests are independent samples) and output type, so the model would be asked
+        exactly the same thing: everyone in one conversation shares its outcome, for example.
+        Accounted as a cache hit (no tokens); a failure of a shared call in flight fails this
+        one too.
+        """
+        self._notify(agent, step, "start", cache_hit=True)
+        try:
+            value = await asyncio.shield(shared) if isinstance(shared, asyncio.Future) else shared
+        except LLMError as exc:
+            self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, exc.kind, cache_hit=True)
+            raise
+        finally:
+            self._notify(agent, step, "end", cache_hit=True)
+        self._account_usage(agent, step, 0, 0, 0.0, 0.0, 0, None, cache_hit=True)
+        return value
 
     def _notify(
         self, agent: str | None, step: str, phase: Literal["start", "end"], cache_hit: bool = False

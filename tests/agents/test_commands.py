@@ -3,7 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from agents.commands import UserError, run_and_report
+from agents.cli.errors import UserError
+from agents.cli.runs import run_and_report
 from agents.memory.index import ChromaUnreachable
 
 
@@ -34,9 +35,9 @@ def test_a_lost_chroma_server_mid_run_is_a_user_error_that_says_how_to_resume(tm
 
 def test_ablate_switches_the_named_parts_of_the_mind_off():
     import run_town
-    from agents.commands import config_from_args
+    from agents.cli.runs import config_from_args
 
-    args = run_town._parser().parse_args(["run", "--ablate", "planning, memory"])
+    args = run_town.build_parser().parse_args(["run", "--ablate", "planning, memory"])
     config = config_from_args(args)
     assert config.mind.ablated == ("planning", "memory") and config.mind.reflection
-    assert config_from_args(run_town._parser().parse_args(["run"])).mind.label == "full"
+    assert config_from_args(run_town.build_parser().parse_args(["run"])).mind.label == "full"

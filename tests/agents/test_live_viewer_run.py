@@ -8,7 +8,8 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import pygame
 
-import run_town
+import agents.assembly
+import agents.cli.runs
 from simulation.checkpoint import read_checkpoint
 from simulation.trajectory import read_trajectory
 
@@ -27,9 +28,9 @@ def test_closing_the_live_window_stops_the_run_with_checkpoint_and_summary(
         town.model.sinks.extend([*(sinks or []), close_window_at_tick_3])
         return town
 
-    monkeypatch.setattr(run_town, "open_town", open_town)
+    monkeypatch.setattr(agents.assembly, "open_town", open_town)
     cast = list(town.personas.values())
-    code = run_town._run_with_viewer(town.config, town.world, cast, run_dir, quiet=True)
+    code = agents.cli.runs.run_with_viewer(town.config, town.world, cast, run_dir, quiet=True)
     assert code == 0
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["stop_reason"] == "viewer closed"

@@ -233,32 +233,28 @@ def test_a_whisper_to_a_stopped_run_reaches_the_trajectory_after_resume(make_tow
 
 def test_a_budget_stop_then_a_larger_budget_equals_one_uninterrupted_run(make_town, tmp_path):
     """What ``run --max-tokens`` then ``resume --max-tokens`` (larger) do, ids included."""
-    from agents.commands import with_token_budget
+    from agents.cli.runs import with_token_budget
 
-    straight = make_town(hours=3, run_dir=tmp_path / "straight", checkpoint_every=4)
+    run = {"hours": 3, "checkpoint_every": 4, "conversation_mode": "line"}  # a call every tick
+    straight = make_town(**run, run_dir=tmp_path / "straight")
     straight.start()
     straight.run()
     expected = read_trajectory(straight.run_dir).frames
     spent = straight.llm.ledger.total.tokens
+    # A budget that a tick in the middle of the run spends: the first call of that tick is
+    # allowed (the total is still under it), the next one is refused.
+    levels = [f.llm_tokens for f in expected]
+    middle = [i for i in range(2, len(levels) - 1) if levels[i + 1] - levels[i] > 0]
+    budget = levels[middle[len(middle) // 2]] + 1
 
-    stopped = make_town(
-        hours=3,
-        run_dir=tmp_path / "split",
-        checkpoint_every=4,
-        llm_options={"max_run_tokens": spent // 2},
-    )
+    stopped = make_town(**run, run_dir=tmp_path / "split", llm_options={"max_run_tokens": budget})
     stopped.start()
     summary = stopped.run()
     stopped.close()
     assert summary["stop_reason"].startswith("LLM budget spent")
     assert 0 < summary["ticks"] < len(expected)
     larger = with_token_budget(stopped.config, spent + 1).llm.max_run_tokens
-    resumed = make_town(
-        hours=3,
-        run_dir=tmp_path / "split",
-        checkpoint_every=4,
-        llm_options={"max_run_tokens": larger},
-    )
+    resumed = make_town(**run, run_dir=tmp_path / "split", llm_options={"max_run_tokens": larger})
     assert resumed.restore() == summary["ticks"]
     resumed.open_outputs()
     assert resumed.run()["stop_reason"] == "completed"

@@ -132,8 +132,7 @@ class TownScript:
             (line for line in lines if "party" in line.lower()), lines[0] if lines else "a chat"
         )
         return {
-            "summary": f"We talked: {gist}"[:200],
-            "view_updates": [{"op": "add", "field": "said", "value": gist[:120]}],
+            "summary": f"We talked: {gist}"[:160],
             "agreed_time": None,
             "agreed_activity": None,
             "agreed_place": None,

@@ -1,5 +1,6 @@
 import asyncio
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 
@@ -298,3 +299,14 @@ def test_a_stopped_tick_leaves_the_model_as_it_was_and_cancels_the_other_minds(w
     after = model.get_state()
     # Released events, random draws, walking and the frame are all as at the end of tick 1.
     assert after == before
+
+
+def test_a_walkers_frame_holds_the_tiles_it_stepped_on(world):
+    model, _ = make(world, {"Ana": {1: DoActivity(description="getting coffee", arena=COUNTER)}})
+    start = model.bodies["Ana"].tile
+    model.step()
+    ana = model.frame.agent("Ana")
+    assert ana.walked and ana.walked[-1] == (ana.x, ana.y)
+    path = [start, *ana.walked]
+    assert all(abs(a[0] - b[0]) + abs(a[1] - b[1]) == 1 for a, b in pairwise(path))
+    assert all(world.is_walkable(*t) for t in ana.walked)

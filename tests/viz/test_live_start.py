@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-import run_town
+import agents.assembly
+import agents.cli.runs
 import viz.app
 from agents.assembly import LLMStack, build_town, choose_cast
-from agents.commands import run_and_report
+from agents.cli.runs import run_and_report
 from agents.llm.settings import LLMSettings
 from agents.memory.index import ChromaSettings
 from agents.run_config import RunConfig
@@ -85,9 +86,9 @@ def test_the_live_window_gets_a_tick_0_frame_before_the_first_step_completes(
         windows.append(WindowDouble(gate, *args, **kwargs))
         return windows[-1]
 
-    monkeypatch.setattr(run_town, "open_town", open_town)
+    monkeypatch.setattr(agents.assembly, "open_town", open_town)
     monkeypatch.setattr(viz.app, "LiveViewer", open_window)
-    assert run_town._run_with_viewer(config, world, cast, run_dir, quiet=True) == 0
+    assert agents.cli.runs.run_with_viewer(config, world, cast, run_dir, quiet=True) == 0
     (window,) = windows
     first = window.received[0]
     # the gate held every LLM reply of tick 1 until this frame had arrived

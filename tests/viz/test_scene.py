@@ -3,7 +3,6 @@ from datetime import datetime
 
 from simulation.events import Event, EventKind
 from simulation.frames import AgentSnapshot, Frame
-from viz.motion import Motion
 from viz.scene import BUBBLE_TICKS, Cast, agent_views, initials, speeches
 from viz.source import Timeline
 
@@ -16,7 +15,7 @@ def snap(name, x, y, **kw):
 
 def test_people_on_one_tile_are_spread_apart_so_each_stays_visible():
     frame = Frame(tick=1, time=T, agents=(snap("Tom", 3, 3), snap("Leo", 3, 3), snap("Ana", 6, 3)))
-    views = {v.name: v for v in agent_views(Timeline([frame]), Motion(lambda x, y: True))}
+    views = {v.name: v for v in agent_views(Timeline([frame]))}
     tom, leo = views["Tom"], views["Leo"]
     assert math.hypot(tom.x - leo.x, tom.y - leo.y) >= 0.75  # token diameter is 0.72 tile
     assert (views["Ana"].x, views["Ana"].y) == (6, 3)

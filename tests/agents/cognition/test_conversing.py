@@ -189,7 +189,7 @@ def test_a_long_conversation_keeps_its_first_and_last_lines_whole():
 
 
 def outcome(**fields):
-    return reply(**{"summary": "Tom will come to the party", "view_updates": [], **fields})
+    return reply(**{"summary": "Tom will come to the party", **fields})
 
 
 def finished(turns):
@@ -200,12 +200,7 @@ def test_conclude_remembers_the_whole_talk_with_its_importance(make_agent):
     turns = long_talk()
     agent, talk = talker(
         make_agent,
-        [
-            outcome(
-                importance=7,
-                view_updates=[{"op": "add", "field": "plans", "value": "coming to the party"}],
-            )
-        ],
+        [outcome(importance=7)],
     )
     assert asyncio.run(talk.conclude(finished(turns), CAFE.label, NOW, 9)) is None
     (added,) = agent.events_of(EventKind.MEMORY_ADDED)
@@ -214,7 +209,8 @@ def test_conclude_remembers_the_whole_talk_with_its_importance(make_agent):
     assert turns[0][1] in added.text and turns[-1][1] in added.text
     prompt = agent.prompts()[0]
     assert all(f"{speaker}: {text}" in prompt for speaker, text in turns)  # all of it was read
-    assert talk.views.profiles[TOM]["plans"] == "coming to the party"
+    assert talk.views.profiles[TOM]["said"] == turns[-1][1][:120]  # the last thing Tom said
+    assert f"{NAME} and {TOM} talked at" in prompt and "You," not in prompt  # no one's view
 
 
 def test_an_agreed_time_becomes_a_block_at_the_agreed_place(make_agent):
@@ -255,3 +251,22 @@ def test_a_conversation_without_lines_is_not_remembered(make_agent):
     agent, talk = talker(make_agent, [outcome()])
     assert asyncio.run(talk.conclude(finished(()), CAFE.label, NOW, 9)) is None
     assert agent.backend.requests == [] and agent.events == []
+
+
+def test_everyone_in_a_talk_told_at_once_shares_one_outcome_call(make_town):
+    """Both sides conclude in the same tick with the same request: one reply serves both."""
+    town = make_town(hours=2)
+    town.start()
+    town.run()
+    frames = read_trajectory(town.run_dir).frames
+    ended = [e for f in frames for e in f.events if e.kind == EventKind.CONVERSATION_END]
+    assert ended, "the double's town holds conversations"
+    by_step = town.llm.ledger.summary()["by_step"]["conversation_outcome"]
+    remembered = [
+        e
+        for f in frames
+        for e in f.events
+        if e.kind == EventKind.MEMORY_ADDED and e.data["memory_kind"] == "conversation"
+    ]
+    assert len(remembered) >= 2 * len(ended)  # each side remembers it
+    assert by_step["calls"] - by_step["cache_hits"] == len(ended)  # one real call each

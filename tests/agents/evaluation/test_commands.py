@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from agents.evaluation.commands import add_commands, parse_params
+from agents.cli.evaluation import add_commands, parse_params
 from agents.evaluation.errors import EvaluationError, ScenarioError
 from simulation.analysis.errors import AnalysisError
 from tests.simulation.run_builder import party_run

@@ -388,3 +388,47 @@ def test_a_checkpoint_without_cached_prompt_tokens_restores_as_zero(prompts):
     restored.set_state(state)
     assert restored.total.cached_prompt_tokens == 0
     assert restored.summary()["total"]["cached_prompt_share"] == 0.0
+
+
+class SlowBackend(ScriptedBackend):
+    """Answers after yielding to the event loop, so concurrent calls overlap."""
+
+    async def complete(self, request):
+        await asyncio.sleep(0.01)
+        return await super().complete(request)
+
+
+def test_identical_seeded_requests_share_one_reply_within_a_tick(prompts):
+    backend = SlowBackend(lambda request: GOOD)
+    gateway = make_gateway(prompts, backend)
+
+    def call(agent, seed=7):
+        return gateway.call(
+            step="feel",
+            template="mood",
+            inputs={"name": "Ada", "topic": "rain"},
+            output=Mood,
+            agent=agent,
+            seed=seed,
+        )
+
+    async def tick():
+        together = await asyncio.gather(call("Ada"), call("Bo"))  # in flight at once
+        later = await call("Cy")  # answered already in this tick
+        other_seed = await call("Di", seed=8)
+        return together, later, other_seed
+
+    (a, b), c, d = asyncio.run(tick())
+    assert a == b == c == d and len(backend.requests) == 2  # seeds 7 and 8
+    assert gateway.ledger.total.cache_hits == 2 and gateway.ledger.total.calls == 4
+    gateway.forget_answers()  # a new tick: the same request reaches the model again
+    asyncio.run(call("Ada"))
+    assert len(backend.requests) == 3
+
+
+def test_unseeded_requests_are_independent_samples(prompts):
+    backend = ScriptedBackend(lambda request: GOOD)
+    gateway = make_gateway(prompts, backend)
+    ask(gateway)
+    ask(gateway)
+    assert len(backend.requests) == 2

@@ -1,6 +1,6 @@
-"""CLI commands of the evaluation toolkit: ``export``, ``eval`` and ``study``.
+"""The evaluation toolkit's commands: ``export``, ``eval`` and ``study``.
 
-``run_town.py`` wires them in with :func:`add_commands`; each subparser gets a ``func`` default
+:func:`add_commands` adds them to the CLI; each subparser gets a ``func`` default
 (``func(args) -> int``). User errors raise :class:`~agents.evaluation.errors.EvaluationError`
 (an :class:`~simulation.analysis.errors.AnalysisError`) or
 :class:`~agents.evaluation.errors.ScenarioError` (a ``SpecError``), one line each. Heavy imports
@@ -111,6 +111,7 @@ def add_commands(subparsers: Any) -> None:
         help="ablation arms side by side with the same seeds, e.g. "
         "full,no-reflection,no-planning,no-memory",
     )
+    study.add_argument("--no-cache", action="store_true", help="do not use the LLM response cache")
     study.add_argument("--judge-model", default=None)
     study.add_argument("--workers", type=int, default=None, help="worker processes")
     study.add_argument(
@@ -195,6 +196,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         seeds=parse_seeds(args.seeds),
         model=args.model,
         out_dir=out,
+        cache=not args.no_cache,
         control=args.control,
         params=parse_params(args.param),
         arms=[arm.strip() for arm in args.arms.split(",")] if args.arms else None,
