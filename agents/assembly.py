@@ -6,7 +6,6 @@ backend and embedder (doubles); the CLI passes nothing and gets the real ones.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +15,7 @@ from agents.llm.accounting import Ledger
 from agents.llm.backend import CompletionBackend
 from agents.llm.cache import ResponseCache
 from agents.llm.gateway import LLMGateway
+from agents.llm.local_models import default_cache_dir, user_cache_dir
 from agents.llm.settings import LLMSettings
 from agents.llm.templates import PromptLibrary
 from agents.memory.embedder import Embedder, SentenceTransformerEmbedder
@@ -26,12 +26,6 @@ from agents.town import Town
 from simulation.frames import Frame
 from simulation.run_reader import read_run_json
 from worlds.world import World
-
-
-def user_cache_dir() -> Path:
-    """Gentown's per-user cache folder (``$XDG_CACHE_HOME/gentown``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gentown"
 
 
 class LLMStack:
@@ -66,7 +60,7 @@ class LLMStack:
             from agents.llm.local_provider import LocalRuntime
 
             self.runtime = LocalRuntime(
-                user_cache_dir() / "models", n_parallel=min(settings.concurrency, 4), n_ctx=4096
+                default_cache_dir(), n_parallel=min(settings.concurrency, 4), n_ctx=4096
             )
             self.runtime.ensure_loaded(settings.model.removeprefix("local/"))
         return LiteLLMBackend(local_runtime=self.runtime)

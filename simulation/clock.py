@@ -60,11 +60,6 @@ class SimClock:
         self.tick += ticks
         return self.now
 
-    def ticks_until(self, when: datetime) -> int:
-        """Whole ticks from now until ``when`` (0 if it has passed)."""
-        minutes = (when - self.now).total_seconds() / 60
-        return max(0, int(minutes // self.minutes_per_tick))
-
     def get_state(self) -> dict[str, object]:
         """Returns the clock's state for a checkpoint."""
         return {

@@ -182,10 +182,15 @@ BUNDLED_MODELS: Mapping[str, LocalModelSpec] = MappingProxyType(
 )
 
 
+def user_cache_dir() -> Path:
+    """Gentown's per-user cache folder (``$XDG_CACHE_HOME/gentown``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gentown"
+
+
 def default_cache_dir() -> Path:
     """Returns the per-user cache folder for joined models (``$XDG_CACHE_HOME/gentown/models``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gentown" / "models"
+    return user_cache_dir() / "models"
 
 
 def resolve_model_file(

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.memory.records import MemoryKind, MemoryRecord, sim_micros
+from agents.memory.records import MemoryRecord, sim_micros
 from agents.memory.rows import (
     COLUMNS,
     SCHEMA,
@@ -342,35 +342,6 @@ class MemoryStore:
                 return int(self._db.execute("SELECT COUNT(*) FROM memories").fetchone()[0])
             query = "SELECT COUNT(*) FROM memories WHERE agent = ?"
             return int(self._db.execute(query, (agent,)).fetchone()[0])
-
-    def importance_since(
-        self, agent: str, after_seq: int, kinds: Iterable[MemoryKind] | None = None
-    ) -> int:
-        """Sum of the importance of an agent's memories with a sequence number above ``after_seq``.
-
-        Args:
-            agent: The agent.
-            after_seq: Exclusive lower bound on the sequence number.
-            kinds: Only these kinds (all kinds if ``None``).
-        """
-        sql = "SELECT COALESCE(SUM(importance), 0) FROM memories WHERE agent = ? AND seq > ?"
-        params: list[object] = [agent, after_seq]
-        if kinds is not None:
-            values = [MemoryKind(k).value for k in kinds]
-            sql += f" AND kind IN ({','.join('?' * len(values))})"
-            params += values
-        with self._lock:
-            return int(self._db.execute(sql, params).fetchone()[0])
-
-    def latest_seq(self, agent: str, kind: MemoryKind | None = None) -> int:
-        """Sequence number of the agent's newest memory (of ``kind``), 0 if none."""
-        sql = "SELECT COALESCE(MAX(seq), 0) FROM memories WHERE agent = ?"
-        params: tuple[object, ...] = (agent,)
-        if kind is not None:
-            sql += " AND kind = ?"
-            params = (agent, MemoryKind(kind).value)
-        with self._lock:
-            return int(self._db.execute(sql, params).fetchone()[0])
 
     def candidates(
         self, agent: str, k: int, extra_ids: Sequence[str] = (), newest: int = 0

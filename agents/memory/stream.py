@@ -312,15 +312,6 @@ class MemoryStream:
         """Number of flushed memories of an agent, or of all agents."""
         return self._store.count(agent)
 
-    def importance_since_last_reflection(self, agent: str) -> int:
-        """Summed importance of the agent's non-reflection memories since its last reflection.
-
-        Generative Agents reflect when this exceeds a threshold (150 in the paper).
-        """
-        after = self._store.latest_seq(agent, MemoryKind.REFLECTION)
-        kinds = [kind for kind in MemoryKind if kind is not MemoryKind.REFLECTION]
-        return self._store.importance_since(agent, after, kinds)
-
     def position(self) -> int:
         """The store position for a checkpoint (every added memory must be flushed)."""
         if self._pending:

@@ -181,19 +181,6 @@ def test_position_and_sequence_survive_reopening(tmp_path):
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_importance_since_and_latest_seq(store):
-    specs = [("o1", 0, 3, unit(1)), ("o2", 1, 4, unit(1))]
-    store.add_many(make_records(store, "a", specs))
-    store.add_many(make_records(store, "a", [("r", 2, 9, unit(1))], MemoryKind.REFLECTION))
-    store.add_many(make_records(store, "a", [("o3", 3, 5, unit(1))]))
-    store.add_many(make_records(store, "b", [("b1", 3, 8, unit(1))]))
-    assert store.latest_seq("a", MemoryKind.REFLECTION) == 3
-    assert store.latest_seq("a") == 4
-    assert store.importance_since("a", 0) == 21
-    assert store.importance_since("a", 3) == 5
-    assert store.importance_since("a", 0, [MemoryKind.OBSERVATION]) == 12
-
-
 def test_candidates_union_recent_important_and_extra_ids(store):
     specs = [(f"m{i}", i, 1, unit(1.0, float(i))) for i in range(10)]
     specs[2] = ("important", 2, 10, unit(1.0, 2.0))

@@ -148,19 +148,6 @@ def test_retrieve_for_unknown_agent_or_no_query_is_empty(memory):
     assert memory.retrieve_each("Nobody", ["a", "b"], T0) == [[], []]
 
 
-def test_importance_since_last_reflection(memory):
-    memory.add("Ada", "observation", "one", T0, 4)
-    memory.add("Ada", "conversation", "two", T0, 6)
-    memory.add("Bob", "observation", "bob", T0, 9)
-    memory.flush()
-    assert memory.importance_since_last_reflection("Ada") == 10
-    memory.add("Ada", "reflection", "insight", T0, 8)
-    memory.add("Ada", "observation", "three", T0, 2)
-    memory.flush()
-    assert memory.importance_since_last_reflection("Ada") == 2
-    assert [r.text for r in memory.recent("Ada", 2)] == ["three", "insight"]
-
-
 def test_checkpoint_and_truncate_roll_back_store_and_index(memory):
     memory.add("Ada", "observation", "before", T0, 3)
     memory.flush()
