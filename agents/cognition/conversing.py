@@ -18,6 +18,7 @@ summary that names what was learned, and an agreed time and place becomes a plan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,8 @@ UTTERANCE_MAX_TOKENS = 90
 SCENE_MAX_TOKENS = 420
 OUTCOME_MAX_TOKENS = 200
 MEMORY_CHARS = 900
+SUMMARY_CHARS = 200
+"""Length of the summary written when the outcome call failed."""
 
 
 @dataclass(frozen=True)
@@ -201,9 +204,10 @@ class Conversationalist:
             turns=list(conversation.turns),
             places=list(places),
         )
-        summary = reply.summary if reply else f"Talked with {', '.join(others)}"
+        summary = reply.summary if reply else _first_and_last(conversation.turns)
         importance = reply.importance if reply else CONVERSATION_DEFAULT_IMPORTANCE
-        text = conversation_memory(summary, others, place, conversation.turns)
+        text = conversation_memory(as_remembered_by(summary, services.name), others, place,
+                                   conversation.turns)  # fmt: skip
         services.remember(MemoryKind.CONVERSATION, text, tick, now, importance)
         for other in others:
             said = [line for speaker, line in conversation.turns if speaker == other]
@@ -242,6 +246,29 @@ def conversation_memory(
         shortened = (middle[: max(0, room)] + "…") if room > 0 else "…"
         body = f"{first} / {shortened} / {last}"
     return f"{head}{body[:budget]})"
+
+
+def as_remembered_by(summary: str, name: str) -> str:
+    """The shared summary as one participant remembers it: their name is marked as "you".
+
+    Prompts show a conversation by its summary and speak to the person as "you"; a small
+    model answering as Ada does not see herself in "Rosa told Ada Lindqvist about the party",
+    but does in "Rosa told you (Ada Lindqvist) about the party".
+    """
+    first = name.split()[0]
+    for form in (name, first):
+        if re.search(rf"\b{re.escape(form)}\b", summary):
+            return re.sub(rf"\b{re.escape(form)}\b", f"you ({name})", summary, count=1)
+    return summary
+
+
+def _first_and_last(turns: Sequence[tuple[str, str]]) -> str:
+    """A summary when the outcome call failed: who said what first (the news) and last."""
+    first = f"{turns[0][0]} said: {turns[0][1]}"
+    if len(turns) == 1:
+        return first[:SUMMARY_CHARS]
+    last = f"{turns[-1][0]} said: {turns[-1][1]}"
+    return f"{first[: SUMMARY_CHARS // 2]} … {last[: SUMMARY_CHARS // 2]}"
 
 
 def _mentioned_arena(services: AgentServices, text: str) -> str:

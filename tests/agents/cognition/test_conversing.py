@@ -242,7 +242,10 @@ def test_a_failed_outcome_still_remembers_the_talk(make_agent):
     turns = long_talk(3)
     assert asyncio.run(talk.conclude(finished(turns), CAFE.label, NOW, 9)) is None
     (added,) = agent.events_of(EventKind.MEMORY_ADDED)
-    assert added.text.startswith(f"Talked with {TOM} (talked with {TOM} at {CAFE.label}: ")
+    # The summary is who said what first and last (news is told first), not "Talked with".
+    summary = added.text.split(" (talked with")[0]
+    assert summary.startswith(f"you ({NAME}) said: {turns[0][1][:20]}")
+    assert f" … {NAME} said: {turns[-1][1][:20]}" in summary  # and the last line
     assert added.data["importance"] == CONVERSATION_DEFAULT_IMPORTANCE
     assert turns[-1][1] in added.text
 
@@ -270,3 +273,14 @@ def test_everyone_in_a_talk_told_at_once_shares_one_outcome_call(make_town):
     ]
     assert len(remembered) >= 2 * len(ended)  # each side remembers it
     assert by_step["calls"] - by_step["cache_hits"] == len(ended)  # one real call each
+
+
+def test_a_shared_summary_is_remembered_with_the_rememberer_as_you():
+    from agents.cognition.conversing import as_remembered_by
+
+    told = "Rosa Delgado told Ada Lindqvist about the party at 12:30"
+    assert as_remembered_by(told, "Ada Lindqvist") == (
+        "Rosa Delgado told you (Ada Lindqvist) about the party at 12:30"
+    )
+    assert as_remembered_by("Ada will come", "Ada Lindqvist") == "you (Ada Lindqvist) will come"
+    assert as_remembered_by("They chatted", "Ada Lindqvist") == "They chatted"
