@@ -164,16 +164,17 @@ def rank_conditions(results: list[dict[str, Any]]) -> list[dict[str, Any]] | Non
         strength = updated
         if done:
             break
-    ordered = sorted(names, key=lambda a: -strength[a])
+    logs = {a: round(math.log(strength[a]), 4) for a in names}
+    ordered = sorted(names, key=lambda a: -logs[a])
     return [
         {
             "condition": a,
-            "strength": round(math.log(strength[a]), 4),
-            "rank": i + 1,
+            "strength": logs[a],
+            "rank": 1 + sum(logs[b] > logs[a] for b in names),  # equal strengths share a rank
             "wins": sum(wins[a, b] - 0.5 for b in names if b != a),
             "comparisons": sum(games[a, b] - 1.0 for b in names if b != a),
         }
-        for i, a in enumerate(ordered)
+        for a in ordered
     ]
 
 

@@ -216,4 +216,5 @@ def test_conditions_are_ranked_by_pairwise_judge_scores():
     assert ranking[0]["wins"] == 6.5 and ranking[0]["comparisons"] == 7
     even = rank_conditions([_judged("a", 1, {"Ana": 3}), _judged("b", 1, {"Ana": 3})])
     assert even[0]["strength"] == pytest.approx(0) == even[1]["strength"]
+    assert [r["rank"] for r in even] == [1, 1]  # a tie shares its rank
     assert rank_conditions([_judged("a", 1, {"Ana": 3})]) is None
