@@ -45,7 +45,9 @@ ConversationMode = Literal["line", "scene"]
 FALLBACK_LINE = "Sorry, I have to get going. Talk later!"
 MEMORIES_PER_FOCUS = 3
 MAX_MEMORIES = 8
-UTTERANCE_MAX_TOKENS = 90
+UTTERANCE_MAX_TOKENS = 120
+"""Room for the longest valid line (220 characters, about 75 tokens) and its JSON: a limit
+below that cuts a valid reply into unfinished JSON, which is then asked again."""
 SCENE_MAX_TOKENS = 420
 OUTCOME_MAX_TOKENS = 200
 MEMORY_CHARS = 900
