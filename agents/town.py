@@ -221,14 +221,14 @@ class Town:
         so that the final checkpoint is the last complete tick and a resume redoes the tick.
         """
         ledger = self.llm.ledger.get_state()
-        steps = self.steps.get_state() if self.steps is not None else None
+        steps = self.steps.tick_mark() if self.steps is not None else None
         self.model.step()
         if self.model.abandoned_tick is not None:
             self.llm.forget_answers()
             self.memory.discard_pending()
             self.llm.ledger.set_state(ledger)
-            if self.steps is not None:
-                self.steps.set_state(steps)
+            if self.steps is not None and steps is not None:
+                self.steps.undo_tick(steps)
         elif self.model.running and self.model.clock.tick % self.config.checkpoint_every == 0:
             self.checkpoint()
         return self.model.frame

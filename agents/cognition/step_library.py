@@ -351,6 +351,15 @@ class StepLibrary:
         """Counts for a run summary: published decompositions, hits and misses."""
         return {"decompositions": len(self._entries), "hits": self.hits, "misses": self.misses}
 
+    def tick_mark(self) -> tuple[int, int]:
+        """What a tick can change before :meth:`publish`: the hit and miss counts (and staging)."""
+        return self.hits, self.misses
+
+    def undo_tick(self, mark: tuple[int, int]) -> None:
+        """Forgets an abandoned tick: its staged decompositions and its lookups."""
+        self._staged = []
+        self.hits, self.misses = mark
+
     def get_state(self) -> dict[str, Any]:
         """Returns the library's state for a checkpoint (texts and steps, no vectors)."""
         return {

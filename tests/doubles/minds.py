@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from simulation.actions import Action, Continue
+from simulation.mind import StopRun
 from simulation.perception import Perception
 
 
@@ -26,3 +28,21 @@ class ScriptedMind:
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.decisions = int(state["decisions"])
+
+
+class StopsAt(ScriptedMind):
+    """Raises StopRun (a spent budget) the first time it decides at ``tick``.
+
+    It yields to the event loop first, so the other minds of the tick have started.
+    """
+
+    def __init__(self, plan: dict[int, Action], tick: int) -> None:
+        super().__init__(plan)
+        self.stop_at: int | None = tick
+
+    async def decide(self, perception: Perception) -> Action:
+        if perception.tick == self.stop_at:
+            self.stop_at = None
+            await asyncio.sleep(0)
+            raise StopRun("budget spent")
+        return await super().decide(perception)

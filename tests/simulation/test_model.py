@@ -6,10 +6,9 @@ import pytest
 
 from simulation.actions import DoActivity, Say, Sleep
 from simulation.events import EventKind
-from simulation.mind import StopRun
 from simulation.model import Resident, TownConfig, TownModel
 from simulation.senses import SenseLimits
-from tests.doubles.minds import ScriptedMind
+from tests.doubles.minds import ScriptedMind, StopsAt
 from worlds.loader import load_world
 
 COUNTER = "Corner Cafe:counter"
@@ -250,21 +249,6 @@ def test_checkpoint_restore_continues_exactly_like_an_uninterrupted_run(world):
     for expected in frames[4:]:
         resumed.step()
         assert resumed.frame == expected
-
-
-class StopsAt(ScriptedMind):
-    """Raises StopRun (a spent budget) the first time it decides at ``tick``."""
-
-    def __init__(self, plan, tick):
-        super().__init__(plan)
-        self.stop_at = tick
-
-    async def decide(self, perception):
-        if perception.tick == self.stop_at:
-            self.stop_at = None
-            await asyncio.sleep(0)  # let the other minds start first
-            raise StopRun("budget spent")
-        return await super().decide(perception)
 
 
 class Slow(ScriptedMind):

@@ -6,11 +6,10 @@ import pytest
 
 from simulation.actions import DoActivity, Line, Say
 from simulation.events import Event, EventKind
-from simulation.mind import StopRun
 from simulation.model import Resident, TownConfig, TownModel
 from simulation.narrator import SCRIPT_LINES_PER_TICK
 from simulation.senses import SenseLimits
-from tests.doubles.minds import ScriptedMind
+from tests.doubles.minds import ScriptedMind, StopsAt
 from worlds.loader import load_world
 
 KITCHEN = "Rose Cottage:kitchen"
@@ -171,23 +170,9 @@ def test_untold_conversations_and_pending_events_survive_a_checkpoint(world):
     assert whisper in resumed.frame.events
 
 
-class Stopping(ScriptedMind):
-    """Stops the run (a spent budget) the first time it is asked at ``tick``."""
-
-    def __init__(self, plan, tick):
-        super().__init__(plan)
-        self.stop_at = tick
-
-    async def decide(self, perception):
-        if perception.tick == self.stop_at:
-            self.stop_at = None
-            raise StopRun("budget spent")
-        return await super().decide(perception)
-
-
 def test_a_stopped_tick_tells_nobody_the_transcripts_it_did_not_finish(world):
     model, minds = make(world, {"Ana": {1: opening(SCENE[:1])}, "Bo": {}})
-    model.minds["Ana"] = Stopping(minds["Ana"].plan, tick=2)
+    model.minds["Ana"] = StopsAt(minds["Ana"].plan, tick=2)
     model.step()  # the scene ends at tick 1
     model.step()  # tick 2 is abandoned: the run stops after tick 1
     assert not model.running and model.clock.tick == 1

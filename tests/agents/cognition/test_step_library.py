@@ -245,3 +245,14 @@ def test_the_default_threshold_on_the_packaged_minilm():
     assert lib.lookup("serving customers at the counter", "counter", 90, COUNTER) is None  # 0.67
     assert lib.lookup("having lunch", "kitchen", 30, []) is None  # 0.80 with breakfast
     assert lib.stats() == {"decompositions": 2, "hits": 2, "misses": 2}
+
+
+def test_an_abandoned_tick_leaves_the_library_as_it_was():
+    lib, _ = stocked()
+    mark = lib.tick_mark()
+    assert lib.lookup("working at the counter", "counter", 90, COUNTER) is not None  # a hit
+    assert lib.lookup("having lunch", "counter", 90, COUNTER) is None  # a miss
+    lib.store("having lunch", "counter", 90, STEPS)
+    lib.undo_tick(mark)
+    assert (lib.hits, lib.misses) == mark
+    assert lib.publish() == 0  # nothing staged in the abandoned tick is kept
